@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+import { Secret } from './secret.ts';
+import { DATADOG_SITES } from './sites.ts';
+
+/**
+ * Every setting of the project, one entry each: the variable, its schema (raw text in, typed
+ * value out), an example of a good value for error messages, and what it means for .env.example.
+ * Defaults live in the schemas so a missing variable and a present one go through one path.
+ */
+export interface Setting<T> {
+  readonly schema: z.ZodType<T, string | undefined>;
+  readonly example: string;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+function setting<T>(def: Setting<T>): Setting<T> {
+  return def;
+}
+
+const blankToUndefined = (v: string | undefined) =>
+  v === undefined || v.trim() === '' ? undefined : v.trim();
+
+const port = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535'))
+      .optional()
+      .transform((v) => v ?? fallback),
+  ) as z.ZodType<number, string | undefined>;
+
+const text = (fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) => v ?? fallback),
+  ) as z.ZodType<string, string | undefined>;
+
+const optionalText = () =>
+  z.preprocess(blankToUndefined, z.string().optional()) as z.ZodType<string | undefined, string | undefined>;
+
+const secret = (fallback?: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? fallback) && new Secret((v ?? fallback) as string)),
+  ) as z.ZodType<Secret | undefined, string | undefined>;
+
+const httpUrl = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => {
+        try {
+          return ['http:', 'https:'].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, 'is not an http(s) URL')
+      .optional(),
+  ) as z.ZodType<string | undefined, string | undefined>;
+
+const duration = (fallback: string, minMs: number) =>
+  z.preprocess(
+    (v) => blankToUndefined(v as string | undefined) ?? fallback,
+    z.string().transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
+        });
+        return z.NEVER;
+      }
+      if (ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `is shorter than the minimum of ${minMs} ms` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ) as z.ZodType<number, string | undefined>;
+
+/** DD_TAGS is space separated in the Agent (`role:database mytag`); commas are accepted too. */
+const tags = (fallback: string) =>
+  z.preprocess(
+    (v) => blankToUndefined(v as string | undefined) ?? fallback,
+    z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .refine((list) => list.every((t) => /^[A-Za-z][\w\-./:]*$/.test(t)), {
+        message: 'has a tag that does not start with a letter or holds characters Datadog does not keep',
+      }),
+  ) as z.ZodType<string[], string | undefined>;
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+const machineZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => (values as readonly string[]).includes(v), `is not one of ${values.join(', ')}`)
+      .optional()
+      .transform((v) => (v ?? fallback) as T),
+  ) as z.ZodType<T, string | undefined>;
+
+export const SETTINGS = {
+  // Where the Agent (or the sandbox standing in for it) listens.
+  DD_AGENT_HOST: setting({
+    schema: text('127.0.0.1'),
+    example: '127.0.0.1',
+    description: 'Host of the Datadog Agent or the sandbox (DogStatsD and trace intake)',
+  }),
+  DD_DOGSTATSD_PORT: setting({ schema: port(8125), example: '8125', description: 'DogStatsD UDP port' }),
+  DD_DOGSTATSD_SOCKET: setting({
+    schema: optionalText(),
+    example: '/var/run/datadog/dsd.socket',
+    description: 'DogStatsD Unix datagram socket; when set, metrics go there instead of UDP',
+  }),
+  DD_TRACE_AGENT_PORT: setting({ schema: port(8126), example: '8126', description: 'Trace intake port' }),
+
+  // The sandbox.
+  SANDBOX_HOST: setting({
+    schema: text('127.0.0.1'),
+    example: '127.0.0.1',
+    description: 'Address the sandbox binds (loopback unless told otherwise)',
+  }),
+  SANDBOX_PORT: setting({
+    schema: port(8321),
+    example: '8321',
+    description: 'Sandbox API and web console port',
+  }),
+  SANDBOX_URL: setting({
+    schema: httpUrl(),
+    example: 'http://127.0.0.1:8321',
+    description: 'Where clients reach the sandbox API (default http://SANDBOX_HOST:SANDBOX_PORT)',
+  }),
+  SANDBOX_DATA_DIR: setting({
+    schema: text('.data/sandbox'),
+    example: '.data/sandbox',
+    description: 'Sandbox storage (SQLite, metric checkpoints, outbox); relative to the repository root',
+  }),
+  SANDBOX_API_KEY: setting({
+    schema: secret('local') as z.ZodType<Secret, string | undefined>,
+    example: 'local',
+    description: 'DD-API-KEY the sandbox accepts',
+    secret: true,
+  }),
+  SANDBOX_APP_KEY: setting({
+    schema: secret('local') as z.ZodType<Secret, string | undefined>,
+    example: 'local',
+    description: 'DD-APPLICATION-KEY the sandbox accepts',
+    secret: true,
+  }),
+  SANDBOX_CLOCK_SPEED: setting({
+    schema: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
+        .transform(Number)
+        .pipe(z.number().positive('must be a positive number').max(10_000, 'must be at most 10000'))
+        .optional()
+        .transform((v) => v ?? 1),
+    ) as z.ZodType<number, string | undefined>,
+    example: '1',
+    description: 'Speed of the sandbox clock for the monitor engine (1 = real time, 60 = a minute a second)',
+  }),
+  SANDBOX_RETENTION: setting({
+    schema: duration('24h', 60_000),
+    example: '24h',
+    description: 'How long the sandbox keeps metric points',
+  }),
+  SANDBOX_WEBHOOK_URL: setting({
+    schema: httpUrl(),
+    example: 'http://127.0.0.1:9000/hook',
+    description: 'Optional: the sandbox POSTs every notification here',
+  }),
+  SMTP_URL: setting({
+    schema: optionalText() as z.ZodType<string | undefined, string | undefined>,
+    example: 'smtp://user:pass@smtp.example.com:587',
+    description: 'Optional: the sandbox emails notifications through this server',
+    secret: true,
+  }),
+
+  // Datadog itself.
+  DD_API_KEY: setting({
+    schema: secret(),
+    example: '<32 hex characters>',
+    description: 'Datadog API key; with DD_APP_KEY, provisioning targets Datadog',
+    secret: true,
+  }),
+  DD_APP_KEY: setting({
+    schema: secret(),
+    example: '<40 hex characters>',
+    description: 'Datadog application key',
+    secret: true,
+  }),
+  DD_SITE: setting({
+    schema: oneOf(DATADOG_SITES, 'datadoghq.com'),
+    example: 'datadoghq.eu',
+    description: `Datadog site: ${DATADOG_SITES.join(', ')}`,
+  }),
+
+  // Unified service tagging and host identity.
+  DD_ENV: setting({ schema: text('dev'), example: 'dev', description: 'env tag on every metric and span' }),
+  DD_SERVICE: setting({
+    schema: text('traced-api'),
+    example: 'traced-api',
+    description: 'service tag of the traced app',
+  }),
+  DD_VERSION: setting({
+    schema: optionalText(),
+    example: '1.2.3',
+    description: 'version tag (default: the package version of the app)',
+  }),
+  DD_TAGS: setting({
+    schema: tags('role:database mytag'),
+    example: 'role:database mytag',
+    description: 'Host tags (challenge step 1), space separated',
+  }),
+  DD_HOSTNAME: setting({
+    schema: optionalText(),
+    example: 'my-laptop',
+    description: 'Host name; the sandbox and the Agent default to the machine name',
+  }),
+
+  // The apps.
+  MY_METRIC_INTERVAL: setting({
+    schema: duration('45s', 1000),
+    example: '45s',
+    description: 'How often metric-emitter sends my_metric: 45, 45s, 1m, 1500ms (minimum 1s)',
+  }),
+  PORT: setting({ schema: port(5050), example: '5050', description: 'traced-api HTTP port' }),
+  DATABASE_URL: setting({
+    schema: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((v) => {
+          try {
+            return ['postgres:', 'postgresql:'].includes(new URL(v).protocol);
+          } catch {
+            return false;
+          }
+        }, 'is not a postgres:// connection string')
+        .optional(),
+    ) as z.ZodType<string | undefined, string | undefined>,
+    example: 'postgres://postgres@127.0.0.1:5432/postgres',
+    description: 'Postgres for traced-api; unset means the embedded Postgres',
+    secret: true,
+  }),
+  EMBEDDED_PG_PORT: setting({
+    schema: port(54329),
+    example: '54329',
+    description: 'Port of the embedded Postgres (PGlite over the wire protocol)',
+  }),
+  EMBEDDED_PG_DATA_DIR: setting({
+    schema: text('.data/postgres'),
+    example: '.data/postgres',
+    description: 'Where the embedded Postgres keeps its data; relative to the repository root',
+  }),
+  NOTIFY_HANDLE: setting({
+    schema: z.preprocess(
+      (v) => blankToUndefined(v as string | undefined) ?? '@you@example.com',
+      z
+        .string()
+        .regex(
+          /^@[\w.+-]+(@[\w-]+(\.[\w-]+)+|-[\w.-]+)?$/,
+          'is not an @-handle (an email after @, or @slack-channel)',
+        ),
+    ) as z.ZodType<string, string | undefined>,
+    example: '@you@example.com',
+    description: 'Who monitors, downtimes and the snapshot @-notify',
+  }),
+  DOWNTIME_TIMEZONE: setting({
+    schema: z.preprocess(
+      (v) => blankToUndefined(v as string | undefined) ?? machineZone(),
+      z.string().refine(isIanaZone, 'is not an IANA time zone'),
+    ) as z.ZodType<string, string | undefined>,
+    example: 'Europe/Paris',
+    description: 'Time zone of the scheduled downtimes (default: the machine zone)',
+  }),
+  LOG_LEVEL: setting({
+    schema: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    example: 'info',
+    description: 'Log level of every app',
+  }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: z.output<(typeof SETTINGS)[K]['schema']> };

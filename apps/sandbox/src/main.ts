@@ -1,0 +1,30 @@
+import { loadConfigOrExit } from '@dd-challenge/config';
+import { startSandbox } from './sandbox.ts';
+
+const config = loadConfigOrExit();
+const sandbox = await startSandbox({ config });
+const { log } = sandbox.context;
+log.info(
+  {
+    api: sandbox.apiUrl,
+    traces: sandbox.traceUrl,
+    dogstatsd: `${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}/udp`,
+  },
+  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}`,
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info(`${signal}: flushing and stopping`);
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { hostname as machineName } from 'node:os';
+import type { Config } from '@dd-challenge/config';
+import { type Logger, pino } from 'pino';
+import { type Clock, ScaledClock, systemClock } from './clock.ts';
+import type { SandboxContext } from './context.ts';
+import { type ApiPart, buildApiServer } from './http/api-server.ts';
+
+export interface SandboxOptions {
+  readonly config: Config;
+  /** Default: real time, or real time sped up by SANDBOX_CLOCK_SPEED. */
+  readonly clock?: Clock;
+  /** Ports to bind; 0 picks a free one (tests). Default: the configuration's. */
+  readonly ports?: { readonly api?: number; readonly dogstatsd?: number; readonly traces?: number };
+  /** Default: SANDBOX_DATA_DIR. */
+  readonly dataDir?: string;
+  readonly log?: Logger;
+  /** Default: DD_HOSTNAME or the machine's name. */
+  readonly hostname?: string;
+}
+
+export interface Sandbox {
+  readonly context: SandboxContext;
+  /** http://host:port of the API and console. */
+  readonly apiUrl: string;
+  /** http://host:port of the trace intake. */
+  readonly traceUrl: string;
+  readonly dogstatsd: { readonly host: string; readonly port: number };
+  close(): Promise<void>;
+}
+
+/** A part that runs beside the servers (a listener, a scheduler); close() stops it. */
+export interface RunningPart {
+  readonly name: string;
+  close(): Promise<void> | void;
+}
+
+/**
+ * Starts every part of the sandbox: intake (DogStatsD, traces), checks, the API and console,
+ * the monitor engine. Closing stops them in the reverse order, after a last flush.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { config } = options;
+  const dataDir = options.dataDir ?? config.sandbox.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  const context: SandboxContext = {
+    config,
+    clock:
+      options.clock ??
+      (config.sandbox.clockSpeed === 1 ? systemClock : new ScaledClock(config.sandbox.clockSpeed)),
+    log: options.log ?? pino({ level: config.logLevel, name: 'sandbox' }),
+    dataDir,
+    hostname: options.hostname ?? config.hostname ?? machineName(),
+  };
+  const host = config.sandbox.host;
+  const running: RunningPart[] = [];
+
+  const apiParts: ApiPart[] = [];
+  const api = await buildApiServer(context, apiParts);
+  await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
+  running.push({ name: 'api', close: () => api.close() });
+  const apiAddress = api.server.address();
+  const apiPort = typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0;
+
+  let closed = false;
+  return {
+    context,
+    apiUrl: `http://${host}:${apiPort}`,
+    traceUrl: `http://${host}:${options.ports?.traces ?? config.agent.traceAgentPort}`,
+    dogstatsd: { host, port: options.ports?.dogstatsd ?? config.agent.dogstatsdPort },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const part of running.reverse()) await part.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export type {
+  DistributionGroup,
+  DistributionRequest,
+  DistributionStat,
+  SeriesData,
+  SeriesSource,
+} from './source.ts';

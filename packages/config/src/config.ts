@@ -51,7 +51,14 @@ export interface Config {
   readonly service: { readonly env: string; readonly service: string; readonly version: string | undefined };
   readonly hostTags: readonly string[];
   readonly hostname: string | undefined;
-  readonly emitter: { readonly intervalMs: number };
+  readonly emitter: { readonly intervalMs: number; readonly service: string };
+  readonly traffic: {
+    readonly target: string;
+    readonly rps: number;
+    readonly mode: Settings['TRAFFIC_MODE'];
+    /** undefined: run until stopped. */
+    readonly durationMs: number | undefined;
+  };
   readonly api: { readonly port: number };
   readonly database: {
     /** The connection string traced-api uses: DATABASE_URL, or the embedded server's. */
@@ -142,7 +149,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
     service: { env: s.DD_ENV, service: s.DD_SERVICE, version: s.DD_VERSION },
     hostTags: s.DD_TAGS,
     hostname: s.DD_HOSTNAME,
-    emitter: { intervalMs: s.MY_METRIC_INTERVAL },
+    emitter: { intervalMs: s.MY_METRIC_INTERVAL, service: s.MY_METRIC_SERVICE },
+    traffic: {
+      target: (s.TRAFFIC_TARGET ?? `http://127.0.0.1:${s.PORT}`).replace(/\/+$/, ''),
+      rps: s.TRAFFIC_RPS,
+      mode: s.TRAFFIC_MODE,
+      durationMs: s.TRAFFIC_DURATION === 0 ? undefined : s.TRAFFIC_DURATION,
+    },
     api: { port: s.PORT },
     database: {
       url: databaseUrl,

@@ -250,6 +250,56 @@ export const SETTINGS = {
     example: '45s',
     description: 'How often metric-emitter sends my_metric: 45, 45s, 1m, 1500ms (minimum 1s)',
   }),
+  MY_METRIC_SERVICE: setting({
+    schema: text('metric-emitter'),
+    example: 'metric-emitter',
+    description: 'service tag on my_metric (DD_SERVICE names traced-api; the emitter is its own service)',
+  }),
+  TRAFFIC_TARGET: setting({
+    schema: httpUrl(),
+    example: 'http://127.0.0.1:5050',
+    description: 'Where apps/traffic sends requests (default http://127.0.0.1:PORT, traced-api)',
+  }),
+  TRAFFIC_RPS: setting({
+    schema: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
+        .transform(Number)
+        .pipe(z.number().positive('must be a positive number').max(1000, 'must be at most 1000'))
+        .optional()
+        .transform((v) => v ?? 5),
+    ) as z.ZodType<number, string | undefined>,
+    example: '5',
+    description: 'Requests per second apps/traffic sends (steady rate; burst mode multiplies it)',
+  }),
+  TRAFFIC_MODE: setting({
+    schema: oneOf(['steady', 'burst', 'errors'] as const, 'steady'),
+    example: 'steady',
+    description: 'apps/traffic mode: steady, burst (periodic write spikes) or errors (bad inputs mixed in)',
+  }),
+  TRAFFIC_DURATION: setting({
+    schema: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((v, ctx) => {
+          const ms = parseDuration(v);
+          if (ms === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
+            });
+            return z.NEVER;
+          }
+          return ms;
+        })
+        .optional(),
+    ) as z.ZodType<number | undefined, string | undefined>,
+    example: '10m',
+    description: 'How long apps/traffic runs; unset or 0 runs until stopped',
+  }),
   PORT: setting({ schema: port(5050), example: '5050', description: 'traced-api HTTP port' }),
   DATABASE_URL: setting({
     schema: z.preprocess(

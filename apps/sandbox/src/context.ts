@@ -1,6 +1,7 @@
 import type { Config } from '@dd-challenge/config';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
+import type { Store } from './storage/store.ts';
 
 /**
  * What the parts of the sandbox share, made once by startSandbox and handed to each part.
@@ -15,4 +16,6 @@ export interface SandboxContext {
   readonly dataDir: string;
   /** The host name points get when they carry none: DD_HOSTNAME or the machine's name. */
   readonly hostname: string;
+  /** Dashboards, monitors (and their state), downtimes, events, the outbox: src/storage. */
+  readonly store: Store;
 }

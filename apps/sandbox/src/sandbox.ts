@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { hostname as machineName } from 'node:os';
 import type { Config } from '@dd-challenge/config';
 import { type Logger, pino } from 'pino';
+import { datadogApi } from './api/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
 import type { SandboxContext } from './context.ts';
 import { type ApiPart, buildApiServer } from './http/api-server.ts';
+import { openStore } from './storage/store.ts';
 
 export interface SandboxOptions {
   readonly config: Config;
@@ -50,12 +52,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       (config.sandbox.clockSpeed === 1 ? systemClock : new ScaledClock(config.sandbox.clockSpeed)),
     log: options.log ?? pino({ level: config.logLevel, name: 'sandbox' }),
     dataDir,
+    store: openStore(dataDir),
     hostname: options.hostname ?? config.hostname ?? machineName(),
   };
   const host = config.sandbox.host;
   const running: RunningPart[] = [];
+  running.push({ name: 'store', close: () => context.store.close() });
 
   const apiParts: ApiPart[] = [];
+  apiParts.push(datadogApi);
   const api = await buildApiServer(context, apiParts);
   await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
   running.push({ name: 'api', close: () => api.close() });

@@ -1,0 +1,30 @@
+import { loadConfigOrExit } from '@dd-challenge/config';
+import { startEmitter } from './emitter.ts';
+import { createLogger } from './log.ts';
+
+/** Exit within this long of a signal even if the socket will not close. */
+const SHUTDOWN_DEADLINE_MS = 1500;
+
+const config = loadConfigOrExit();
+const log = createLogger(config.logLevel);
+const emitter = startEmitter({ config, log });
+
+let shuttingDown = false;
+const shutdown = (signal: NodeJS.Signals) => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, 'stopping: flushing the last point');
+  setTimeout(() => {
+    log.warn('socket did not close in time; exiting anyway');
+    process.exit(0);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  emitter.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error({ err: error }, 'error while stopping');
+      process.exit(0);
+    },
+  );
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

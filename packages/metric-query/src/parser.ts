@@ -1,0 +1,534 @@
+/**
+ * A hand-written recursive-descent parser for Datadog metric queries, one function per rule:
+ *
+ *   expr     := binary                        (precedence from PRECEDENCE, left-associative)
+ *   unary    := '-' unary | primary
+ *   primary  := number | '(' expr ')' | call | metric
+ *   call     := ident '(' [arg (',' arg)*] ')'          (checked against SIGNATURES)
+ *   arg      := ident '=' (string|number) | string | expr
+ *   metric   := [agg ':'] ident '{' scope '}' [by] modifier*
+ *   by       := 'by' '{' term (',' term)* '}'
+ *   modifier := '.' ('rollup'|'as_count'|'as_rate'|'fill') '(' … ')'
+ *   scope    := or;  or := and ('OR' and)*;  and := not (('AND'|',') not)*
+ *   not      := 'NOT' not | '!' tag | '(' or ')' | '*' | '$var' | tag
+ *
+ * Failures are values `{ from, to, message }` naming what was expected; nothing throws out.
+ */
+import type {
+  CallExpr,
+  Expr,
+  FillMode,
+  KeywordArg,
+  MetricExpr,
+  Modifier,
+  ParseResult,
+  QueryError,
+  RollupMethod,
+  Scope,
+  SpaceAggregator,
+} from './ast.ts';
+import { createLexer, describe, type Lexer, nextScopeToken, nextToken, type Token } from './lexer.ts';
+import { SIGNATURES, type Signature, usage } from './signatures.ts';
+
+/** Longer input is refused outright: queries are short, and this bounds every parse. */
+export const MAX_QUERY_LENGTH = 20_000;
+const MAX_DEPTH = 64;
+
+export interface ParserState {
+  readonly lx: Lexer;
+  tok: Token;
+  /** The current token while inside `{…}`. */
+  scopeTok: Token;
+  depth: number;
+}
+
+interface Failure {
+  readonly queryError: QueryError;
+}
+
+/** Aborts the parse; caught in `runParser`, never seen by callers. */
+export function fail(from: number, to: number, message: string): never {
+  const failure: Failure = { queryError: { from, to, message } };
+  throw failure;
+}
+
+function isFailure(e: unknown): e is Failure {
+  return typeof e === 'object' && e !== null && 'queryError' in e;
+}
+
+/** Runs one grammar rule over the whole text, turning failures into values. */
+export function runParser<T>(text: unknown, rule: (p: ParserState) => T): ParseResult<T> {
+  if (typeof text !== 'string')
+    return { ok: false, error: { from: 0, to: 0, message: 'query must be a string' } };
+  if (text.length > MAX_QUERY_LENGTH) {
+    return {
+      ok: false,
+      error: {
+        from: MAX_QUERY_LENGTH,
+        to: text.length,
+        message: `query is longer than ${MAX_QUERY_LENGTH} characters`,
+      },
+    };
+  }
+  try {
+    const lx = createLexer(text);
+    const tok = nextToken(lx);
+    const p: ParserState = { lx, tok, scopeTok: tok, depth: 0 };
+    const value = rule(p);
+    return { ok: true, value };
+  } catch (e) {
+    if (isFailure(e)) return { ok: false, error: e.queryError };
+    // Not reachable by design (the fuzz test checks); still a value rather than a throw.
+    return { ok: false, error: { from: 0, to: text.length, message: `internal parser error: ${String(e)}` } };
+  }
+}
+
+/** Parses a metric query expression such as `avg:system.cpu.user{env:prod} by {host}`. */
+export function parse(text: string): ParseResult<Expr> {
+  return runParser(text, (p) => {
+    if (p.tok.type === 'eof') fail(0, 0, 'expected a query but the input is empty');
+    const e = parseExpr(p);
+    expectEnd(p);
+    return e;
+  });
+}
+
+export function advance(p: ParserState): void {
+  p.tok = nextToken(p.lx);
+}
+
+function isPunct(t: Token, text: string): boolean {
+  return t.type === 'punct' && t.text === text;
+}
+
+export function expectPunct(p: ParserState, text: string, where: string): Token {
+  const t = p.tok;
+  if (!isPunct(t, text)) fail(t.from, t.to, `expected '${text}' ${where} but found ${describe(t)}`);
+  advance(p);
+  return t;
+}
+
+export function expectEnd(p: ParserState): void {
+  const t = p.tok;
+  if (t.type !== 'eof') {
+    const hint =
+      t.type === 'punct' && '><='.includes(t.text[0]!) ? ' (comparisons belong to monitor queries)' : '';
+    fail(t.from, t.to, `expected an operator or end of input but found ${describe(t)}${hint}`);
+  }
+}
+
+function enter(p: ParserState, t: Token): void {
+  if (++p.depth > MAX_DEPTH) fail(t.from, t.to, `query is nested more than ${MAX_DEPTH} levels deep`);
+}
+
+const PRECEDENCE: Readonly<Record<string, number>> = { '+': 1, '-': 1, '*': 2, '/': 2 };
+
+export function parseExpr(p: ParserState): Expr {
+  return parseBinary(p, 1);
+}
+
+function parseBinary(p: ParserState, minPrec: number): Expr {
+  let left = parseUnary(p);
+  for (;;) {
+    const t = p.tok;
+    const prec = t.type === 'punct' ? PRECEDENCE[t.text] : undefined;
+    if (prec === undefined || prec < minPrec) return left;
+    advance(p);
+    const right = parseBinary(p, prec + 1);
+    left = { kind: 'binary', op: t.text as '+' | '-' | '*' | '/', left, right };
+  }
+}
+
+function parseUnary(p: ParserState): Expr {
+  const t = p.tok;
+  if (isPunct(t, '-')) {
+    enter(p, t);
+    advance(p);
+    const operand = parseUnary(p);
+    p.depth--;
+    return operand.kind === 'number' ? { kind: 'number', value: -operand.value } : { kind: 'neg', operand };
+  }
+  return parsePrimary(p);
+}
+
+function parsePrimary(p: ParserState): Expr {
+  const t = p.tok;
+  if (t.type === 'number') {
+    advance(p);
+    return { kind: 'number', value: parseNumber(t) };
+  }
+  if (isPunct(t, '(')) {
+    enter(p, t);
+    advance(p);
+    const e = parseExpr(p);
+    expectPunct(p, ')', 'to close the parenthesis');
+    p.depth--;
+    return e;
+  }
+  if (t.type === 'ident') return parseIdentLed(p);
+  if (t.type === 'invalid' && t.text === 'unterminated string') fail(t.from, t.to, 'unterminated string');
+  fail(t.from, t.to, `expected a metric query, a number, a function call or '(' but found ${describe(t)}`);
+}
+
+function parseNumber(t: Token): number {
+  const v = Number(t.text);
+  if (!Number.isFinite(v)) fail(t.from, t.to, `number ${t.text} is out of range`);
+  return v;
+}
+
+const AGGREGATOR = /^(?:avg|sum|min|max|count|p(?:100|[1-9]?\d)(?:\.\d+)?)$/;
+
+function parseIdentLed(p: ParserState): Expr {
+  const name = p.tok;
+  advance(p);
+  const t = p.tok;
+  if (isPunct(t, '(')) return parseCall(p, name);
+  if (isPunct(t, ':')) {
+    if (!AGGREGATOR.test(name.text)) {
+      fail(
+        name.from,
+        name.to,
+        `unknown space aggregator '${name.text}' (expected avg, sum, min, max, count or p50…p99)`,
+      );
+    }
+    advance(p);
+    const metric = p.tok;
+    if (metric.type !== 'ident')
+      fail(
+        metric.from,
+        metric.to,
+        `expected a metric name after '${name.text}:' but found ${describe(metric)}`,
+      );
+    advance(p);
+    return parseMetricTail(p, name.text as SpaceAggregator, metric);
+  }
+  if (isPunct(t, '{')) return parseMetricTail(p, null, name);
+  if (SIGNATURES[name.text])
+    fail(t.from, t.to, `expected '(' after function name '${name.text}' but found ${describe(t)}`);
+  fail(t.from, t.to, `expected '{' after metric name '${name.text}' but found ${describe(t)}`);
+}
+
+function parseMetricTail(p: ParserState, aggregator: SpaceAggregator | null, metric: Token): MetricExpr {
+  if (!isPunct(p.tok, '{'))
+    fail(
+      p.tok.from,
+      p.tok.to,
+      `expected '{' after metric name '${metric.text}' but found ${describe(p.tok)}`,
+    );
+  const scope = parseScopeBlock(p);
+  let groupBy = parseBy(p);
+  const modifiers: Modifier[] = [];
+  while (isPunct(p.tok, '.')) {
+    advance(p);
+    modifiers.push(parseModifier(p));
+  }
+  // Datadog also accepts the modifiers before `by {…}`; the canonical text puts them after.
+  if (groupBy.length === 0) groupBy = parseBy(p);
+  return { kind: 'metric', aggregator, metric: metric.text, scope, groupBy, modifiers };
+}
+
+function parseBy(p: ParserState): string[] {
+  const t = p.tok;
+  if (t.type !== 'ident' || t.text.toLowerCase() !== 'by') return [];
+  advance(p);
+  if (!isPunct(p.tok, '{'))
+    fail(p.tok.from, p.tok.to, `expected '{' after 'by' but found ${describe(p.tok)}`);
+  const keys: string[] = [];
+  for (;;) {
+    const k = nextScopeToken(p.lx);
+    if (k.type !== 'term' || k.text === '*' || k.text.includes('*') || k.text.startsWith('$')) {
+      fail(k.from, k.to, `expected a tag key in 'by {…}' but found ${describe(k)}`);
+    }
+    keys.push(k.text);
+    const sep = nextScopeToken(p.lx);
+    if (isPunct(sep, '}')) break;
+    if (!isPunct(sep, ','))
+      fail(sep.from, sep.to, `expected ',' or '}' in 'by {…}' but found ${describe(sep)}`);
+  }
+  advance(p);
+  return keys;
+}
+
+const ROLLUP_METHODS: readonly RollupMethod[] = ['avg', 'sum', 'min', 'max', 'count'];
+const FILL_MODES: readonly FillMode[] = ['null', 'zero', 'linear', 'last'];
+
+function parseModifier(p: ParserState): Modifier {
+  const name = p.tok;
+  if (name.type !== 'ident')
+    fail(name.from, name.to, `expected a modifier name after '.' but found ${describe(name)}`);
+  advance(p);
+  expectPunct(p, '(', `after '.${name.text}'`);
+  switch (name.text) {
+    case 'as_count':
+    case 'as_rate':
+      expectPunct(p, ')', `('.${name.text}()' takes no arguments)`);
+      return { kind: name.text };
+    case 'rollup': {
+      const method = parseWord(p, ROLLUP_METHODS, 'a rollup method');
+      const seconds = parseOptionalSeconds(p, 'rollup');
+      expectPunct(p, ')', "to close '.rollup('");
+      return { kind: 'rollup', method, seconds };
+    }
+    case 'fill': {
+      const mode = parseWord(p, FILL_MODES, 'a fill mode');
+      const limit = parseOptionalSeconds(p, 'fill');
+      expectPunct(p, ')', "to close '.fill('");
+      return { kind: 'fill', mode, limit };
+    }
+    default:
+      fail(
+        name.from,
+        name.to,
+        `unknown modifier '.${name.text}()' (expected rollup, as_count, as_rate or fill)`,
+      );
+  }
+}
+
+/** A bare or quoted word from a fixed set: `sum`, `'sum'`. */
+function parseWord<T extends string>(p: ParserState, allowed: readonly T[], what: string): T {
+  const t = p.tok;
+  if ((t.type === 'ident' || t.type === 'string') && (allowed as readonly string[]).includes(t.text)) {
+    advance(p);
+    return t.text as T;
+  }
+  fail(t.from, t.to, `expected ${what} (${allowed.join(', ')}) but found ${describe(t)}`);
+}
+
+function parseOptionalSeconds(p: ParserState, what: string): number | null {
+  if (!isPunct(p.tok, ',')) return null;
+  advance(p);
+  const t = p.tok;
+  if (t.type !== 'number')
+    fail(t.from, t.to, `expected a number of seconds in '.${what}(…)' but found ${describe(t)}`);
+  const v = parseNumber(t);
+  if (!Number.isInteger(v) || v <= 0)
+    fail(t.from, t.to, `expected a positive whole number of seconds but found ${t.text}`);
+  advance(p);
+  return v;
+}
+
+// ---- scope ----
+
+/** Parses `{…}`; on entry the current token is `{`, on exit the token after `}`. */
+function parseScopeBlock(p: ParserState): Scope {
+  const scope = parseScopeOr(p, nextScopeToken(p.lx));
+  const close = p.scopeTok;
+  if (!isPunct(close, '}'))
+    fail(close.from, close.to, `expected '}' to close the scope but found ${describe(close)}`);
+  advance(p);
+  return scope;
+}
+
+function scopeKeyword(t: Token): 'AND' | 'OR' | 'NOT' | null {
+  if (t.type !== 'term') return null;
+  const u = t.text.toUpperCase();
+  return (u === 'AND' || u === 'OR' || u === 'NOT') && (t.text === u || t.text === t.text.toLowerCase())
+    ? u
+    : null;
+}
+
+function parseScopeOr(p: ParserState, first: Token): Scope {
+  const operands = [parseScopeAnd(p, first)];
+  while (scopeKeyword(p.scopeTok) === 'OR') operands.push(parseScopeAnd(p, nextScopeToken(p.lx)));
+  return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
+}
+
+function parseScopeAnd(p: ParserState, first: Token): Scope {
+  const operands = [parseScopeNot(p, first)];
+  let comma = true;
+  for (;;) {
+    const t = p.scopeTok;
+    if (isPunct(t, ',')) operands.push(parseScopeNot(p, nextScopeToken(p.lx)));
+    else if (scopeKeyword(t) === 'AND') {
+      comma = false;
+      operands.push(parseScopeNot(p, nextScopeToken(p.lx)));
+    } else break;
+  }
+  return operands.length === 1 ? operands[0]! : { kind: 'and', operands, comma };
+}
+
+/** Parses one operand starting at `t`; leaves the token after it in `p.scopeTok`. */
+function parseScopeNot(p: ParserState, t: Token): Scope {
+  const kw = scopeKeyword(t);
+  if (kw === 'NOT') {
+    enter(p, t);
+    const operand = parseScopeNot(p, nextScopeToken(p.lx));
+    p.depth--;
+    return { kind: 'not', operand };
+  }
+  if (isPunct(t, '(')) {
+    enter(p, t);
+    const inner = parseScopeOr(p, nextScopeToken(p.lx));
+    const close = p.scopeTok;
+    if (!isPunct(close, ')'))
+      fail(close.from, close.to, `expected ')' in the scope but found ${describe(close)}`);
+    p.depth--;
+    p.scopeTok = nextScopeToken(p.lx);
+    return inner;
+  }
+  if (isPunct(t, '!')) {
+    const tag = nextScopeToken(p.lx);
+    if (tag.type !== 'term' || scopeKeyword(tag) || tag.text === '*' || /^\$\w+$/.test(tag.text)) {
+      fail(tag.from, tag.to, `expected a tag after '!' but found ${describe(tag)}`);
+    }
+    const s = tagScope(tag, true);
+    p.scopeTok = nextScopeToken(p.lx);
+    return s;
+  }
+  if (t.type !== 'term' || kw)
+    fail(t.from, t.to, `expected a tag, '*' or '$variable' in the scope but found ${describe(t)}`);
+  p.scopeTok = nextScopeToken(p.lx);
+  if (t.text === '*') return { kind: 'all' };
+  if (t.text.startsWith('$') && !t.text.includes(':')) {
+    if (!/^\$[A-Za-z_][\w-]*$/.test(t.text))
+      fail(t.from, t.to, `expected a template variable name after '$' but found '${t.text}'`);
+    return { kind: 'var', name: t.text.slice(1) };
+  }
+  return tagScope(t, false);
+}
+
+function tagScope(t: Token, negated: boolean): Scope {
+  const colon = t.text.indexOf(':');
+  if (colon < 0) return { kind: 'tag', key: null, value: t.text, negated };
+  const key = t.text.slice(0, colon);
+  const value = t.text.slice(colon + 1);
+  if (key === '') fail(t.from, t.to, `expected a tag key before ':' in '${t.text}'`);
+  if (value === '') fail(t.from, t.to, `expected a tag value after '${key}:'`);
+  return { kind: 'tag', key, value, negated };
+}
+
+// ---- calls ----
+
+interface ArgSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+function parseCall(p: ParserState, name: Token): CallExpr {
+  const sig = SIGNATURES[name.text];
+  if (!sig) {
+    const hint = /^(?:avg|sum|min|max|change|pct_change)$/.test(name.text)
+      ? ` ('${name.text}(…):' is a monitor time aggregation; a query reads '${name.text === 'change' || name.text === 'pct_change' ? 'avg' : name.text}:metric{…}')`
+      : '';
+    fail(name.from, name.to, `unknown function '${name.text}'${hint}`);
+  }
+  enter(p, name);
+  advance(p); // '('
+  const args: Expr[] = [];
+  const spans: ArgSpan[] = [];
+  const kwargs: KeywordArg[] = [];
+  if (!isPunct(p.tok, ')')) {
+    for (;;) {
+      const start = p.tok;
+      if (start.type === 'ident' && peekIsEquals(p)) {
+        kwargs.push(parseKeywordArg(p, name.text, sig));
+      } else {
+        if (kwargs.length > 0)
+          fail(
+            start.from,
+            start.to,
+            `expected a keyword argument (positional arguments of ${name.text}() come first)`,
+          );
+        if (start.type === 'string') {
+          args.push({ kind: 'string', value: start.text });
+          advance(p);
+        } else {
+          args.push(parseExpr(p));
+        }
+        spans.push({ from: start.from, to: p.tok.from });
+      }
+      if (isPunct(p.tok, ',')) {
+        advance(p);
+        continue;
+      }
+      if (isPunct(p.tok, ')')) break;
+      fail(
+        p.tok.from,
+        p.tok.to,
+        `expected ',' or ')' in the arguments of ${name.text}() but found ${describe(p.tok)}`,
+      );
+    }
+  }
+  const close = p.tok;
+  advance(p);
+  p.depth--;
+  checkArgs(name, close, sig, args, spans);
+  return { kind: 'call', name: name.text, args, kwargs };
+}
+
+function peekIsEquals(p: ParserState): boolean {
+  const save = p.lx.pos;
+  const next = nextToken(p.lx);
+  p.lx.pos = save;
+  return isPunct(next, '=');
+}
+
+function parseKeywordArg(p: ParserState, fn: string, sig: Signature): KeywordArg {
+  const key = p.tok;
+  if (!sig.kwargs?.includes(key.text)) {
+    const accepted = sig.kwargs ? ` (expected ${sig.kwargs.join(', ')})` : ' (it takes none)';
+    fail(key.from, key.to, `unknown keyword argument '${key.text}' for ${fn}()${accepted}`);
+  }
+  advance(p);
+  advance(p); // '='
+  const v = p.tok;
+  if (v.type === 'string') {
+    advance(p);
+    return { name: key.text, value: v.text };
+  }
+  let sign = 1;
+  if (isPunct(v, '-')) {
+    sign = -1;
+    advance(p);
+  }
+  const n = p.tok;
+  if (n.type !== 'number')
+    fail(n.from, n.to, `expected a string or a number for '${key.text}=' but found ${describe(n)}`);
+  advance(p);
+  return { name: key.text, value: sign * parseNumber(n) };
+}
+
+function checkArgs(
+  name: Token,
+  close: Token,
+  sig: Signature,
+  args: readonly Expr[],
+  spans: readonly ArgSpan[],
+): void {
+  const fn = name.text;
+  const required = sig.params.filter((x) => !x.optional).length;
+  const max = sig.params.length;
+  if (args.length < required || args.length > max) {
+    const count =
+      required === max ? `${max} argument${max === 1 ? '' : 's'}` : `${required} to ${max} arguments`;
+    fail(name.from, close.to, `${fn}() takes ${count}, ${usage(fn, sig)}, but got ${args.length}`);
+  }
+  args.forEach((arg, i) => {
+    const param = sig.params[i]!;
+    const span = spans[i]!;
+    const where = `argument ${i + 1} (${param.name}) of ${fn}()`;
+    if (param.type === 'query' && (arg.kind === 'string' || arg.kind === 'number')) {
+      fail(span.from, span.to, `${where} must be a metric query, not a ${arg.kind}`);
+    }
+    if (param.type === 'number') {
+      if (arg.kind !== 'number') fail(span.from, span.to, `${where} must be a number`);
+      const positive =
+        param.name === 'limit' ||
+        param.name === 'bounds' ||
+        (fn === 'moving_rollup' && param.name === 'seconds');
+      if (positive && !(arg.value > 0)) fail(span.from, span.to, `${where} must be greater than 0`);
+      if (param.name === 'limit' && !Number.isInteger(arg.value))
+        fail(span.from, span.to, `${where} must be a whole number`);
+    }
+    if (param.type === 'string') {
+      if (arg.kind !== 'string') fail(span.from, span.to, `${where} must be a quoted string`);
+      if (param.oneOf && !param.oneOf.includes(arg.value)) {
+        fail(
+          span.from,
+          span.to,
+          `${where} must be one of ${param.oneOf.map((o) => `'${o}'`).join(', ')} but found '${arg.value}'`,
+        );
+      }
+    }
+  });
+}

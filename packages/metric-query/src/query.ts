@@ -1,0 +1,74 @@
+/** `evaluate()`: a query (text or tree) over a series source, as Datadog's /api/v1/query answers it. */
+import type { Expr, ParseResult, Scope } from './ast.ts';
+import { evalExpr } from './evaluate.ts';
+import { format } from './format.ts';
+import { parse } from './parser.ts';
+import { buildResponse, type QueryResponse } from './response.ts';
+import { defaultInterval, makeGrid } from './rollup.ts';
+import { unresolvedVariables } from './select.ts';
+import type { SeriesSource } from './source.ts';
+import { substituteTemplateVariables, type TemplateVariables } from './template.ts';
+
+export interface EvaluateOptions {
+  readonly source: SeriesSource;
+  /** UNIX seconds. */
+  readonly from: number;
+  readonly to: number;
+  /** Rollup interval in seconds; by default chosen from the range to keep about 300 points. */
+  readonly interval?: number;
+  /** Values for `$var` in scopes, substituted before evaluation. */
+  readonly templateVariables?: TemplateVariables;
+}
+
+/** Every template variable still in an expression. */
+export function variablesOf(e: Expr): string[] {
+  const out: string[] = [];
+  const walk = (x: Expr): void => {
+    if (x.kind === 'metric') unresolvedVariables(x.scope as Scope, out);
+    else if (x.kind === 'neg') walk(x.operand);
+    else if (x.kind === 'binary') {
+      walk(x.left);
+      walk(x.right);
+    } else if (x.kind === 'call') for (const a of x.args) walk(a);
+  };
+  walk(e);
+  return [...new Set(out)];
+}
+
+function failure(text: string, message: string): ParseResult<never> {
+  return { ok: false, error: { from: 0, to: text.length, message } };
+}
+
+/** Evaluates a query over [from, to] (UNIX seconds); errors are values, never throws. */
+export function evaluate(query: string | Expr, options: EvaluateOptions): ParseResult<QueryResponse> {
+  let expr: Expr;
+  if (typeof query === 'string') {
+    const parsed = parse(query);
+    if (!parsed.ok) return parsed;
+    expr = parsed.value;
+  } else expr = query;
+  const text = typeof query === 'string' ? query : format(query);
+  const { from, to } = options;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
+    return failure(text, `expected from <= to in UNIX seconds but got from=${from}, to=${to}`);
+  }
+  if (options.interval !== undefined && !(options.interval > 0)) {
+    return failure(text, `expected a positive interval but got ${options.interval}`);
+  }
+  if (options.templateVariables) expr = substituteTemplateVariables(expr, options.templateVariables);
+  const missing = variablesOf(expr);
+  if (missing.length > 0) {
+    return failure(
+      text,
+      `template variable ${missing.map((v) => `$${v}`).join(', ')} has no value; substitute it first`,
+    );
+  }
+  const interval = options.interval ?? defaultInterval(from, to);
+  try {
+    const r = evalExpr(expr, { source: options.source, interval }, from, to);
+    const groupBy = expr.kind === 'metric' ? expr.groupBy : [];
+    return { ok: true, value: buildResponse(text, groupBy, r, from, to, makeGrid(from, to, interval)) };
+  } catch (e) {
+    return failure(text, `evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -144,18 +144,18 @@ function ewma(v: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** Median of the n buckets centred on each point (fewer at the edges). */
+/** Median of the n points centred on each point (fewer at the edges); gaps are skipped. */
 function rollingMedian(v: Float64Array, n: number): Float64Array {
   const half = (n - 1) / 2;
   const out = new Float64Array(v.length).fill(Number.NaN);
+  const idx: number[] = [];
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!)) idx.push(i);
   const w: number[] = [];
-  for (let i = 0; i < v.length; i++) {
-    if (Number.isNaN(v[i]!)) continue;
+  for (let k = 0; k < idx.length; k++) {
     w.length = 0;
-    for (let j = Math.max(0, i - half); j <= Math.min(v.length - 1, i + half); j++)
-      if (!Number.isNaN(v[j]!)) w.push(v[j]!);
+    for (let j = Math.max(0, k - half); j <= Math.min(idx.length - 1, k + half); j++) w.push(v[idx[j]!]!);
     w.sort((a, b) => a - b);
-    out[i] = quantileSorted(w, w.length, 0.5);
+    out[idx[k]!] = quantileSorted(w, w.length, 0.5);
   }
   return out;
 }

@@ -26,6 +26,7 @@ export type {
   VarScope,
 } from './ast.ts';
 export { format, formatMonitorQuery, formatScope } from './format.ts';
+export { gauge, type MemorySourceOptions, memorySource } from './memory-source.ts';
 export { metricsOf } from './metrics.ts';
 export {
   compare,

@@ -93,7 +93,12 @@ function windowPoints(
   from: number,
   to: number,
 ): Map<string, { tags: readonly string[]; w: Window }> {
-  const interval = monitorInterval(m.windowSeconds);
+  // An anomaly monitor's `interval=` kwarg sets its rollup, as in Datadog.
+  const kw =
+    m.query.kind === 'call' && m.query.name === 'anomalies'
+      ? m.query.kwargs.find((k) => k.name === 'interval')?.value
+      : undefined;
+  const interval = typeof kw === 'number' && kw > 0 ? kw : monitorInterval(m.windowSeconds);
   // The end is exclusive: a point stamped exactly `now` belongs to the next evaluation.
   const r = evalExpr(m.query, { source, interval }, from, to - 1e-6);
   const out = new Map<string, { tags: readonly string[]; w: Window }>();

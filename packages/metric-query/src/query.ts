@@ -35,6 +35,14 @@ export function variablesOf(e: Expr): string[] {
   return [...new Set(out)];
 }
 
+function firstMetric(e: Expr): Extract<Expr, { kind: 'metric' }> | undefined {
+  if (e.kind === 'metric') return e;
+  if (e.kind === 'neg') return firstMetric(e.operand);
+  if (e.kind === 'binary') return firstMetric(e.left) ?? firstMetric(e.right);
+  if (e.kind === 'call') return e.args[0] ? firstMetric(e.args[0]) : undefined;
+  return undefined;
+}
+
 function failure(text: string, message: string): ParseResult<never> {
   return { ok: false, error: { from: 0, to: text.length, message } };
 }
@@ -66,7 +74,7 @@ export function evaluate(query: string | Expr, options: EvaluateOptions): ParseR
   const interval = options.interval ?? defaultInterval(from, to);
   try {
     const r = evalExpr(expr, { source: options.source, interval }, from, to);
-    const groupBy = expr.kind === 'metric' ? expr.groupBy : [];
+    const groupBy = firstMetric(expr)?.groupBy ?? [];
     return { ok: true, value: buildResponse(text, groupBy, r, from, to, makeGrid(from, to, interval)) };
   } catch (e) {
     return failure(text, `evaluation failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -465,6 +465,33 @@ const cases: Case[] = [
     ],
   },
   {
+    desc: 'moving_rollup max, avg (default) and min',
+    input:
+      "moving_rollup(avg:m{*}, 30, 'max') * 100 + moving_rollup(avg:m{*}, 30) * 10 + moving_rollup(avg:m{*}, 30, 'min')",
+    from: 1020,
+    to: 1040,
+    interval: 10,
+    // windows {1,2,3}, {2,3,4}, {3,4,5}
+    expected: [
+      {
+        tag_set: [],
+        pointlist: pts([
+          [1020, 321],
+          [1030, 432],
+          [1040, 543],
+        ]),
+      },
+    ],
+  },
+  {
+    desc: "moving_rollup 'median'",
+    input: "moving_rollup(avg:m{*}, 40, 'median')",
+    from: 1030,
+    to: 1030,
+    interval: 10,
+    expected: [{ tag_set: [], pointlist: pts([[1030, 2.5]]) }],
+  },
+  {
     desc: 'abs / log10',
     input: 'log10(abs(-avg:num{*}))',
     from: 0,

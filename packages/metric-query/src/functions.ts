@@ -160,15 +160,56 @@ function rollingMedian(v: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** avg/sum/min/max/median of the trailing `k` buckets (the current one included), at each point. */
+/** Longest moving_rollup(…, 'median') window, in buckets: each point sorts its window. */
+export const MAX_MEDIAN_WINDOW = 1000;
+
+/**
+ * avg/sum/min/max/median of the trailing `k` buckets (the current one included), at each point.
+ * avg and sum keep running totals and min/max a monotonic deque, so any window costs O(n).
+ */
 function movingRollup(v: Float64Array, k: number, method: string): Float64Array {
   const out = new Float64Array(v.length).fill(Number.NaN);
-  const w: number[] = [];
+  if (method === 'median') {
+    if (k > MAX_MEDIAN_WINDOW)
+      throw new Error(`moving_rollup(…, 'median') spans ${k} points; at most ${MAX_MEDIAN_WINDOW}`);
+    const w: number[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (Number.isNaN(v[i]!)) continue;
+      w.length = 0;
+      for (let j = Math.max(0, i - k + 1); j <= i; j++) if (!Number.isNaN(v[j]!)) w.push(v[j]!);
+      out[i] = reduce(w, 'median');
+    }
+    return out;
+  }
+  if (method === 'min' || method === 'max') {
+    const better = method === 'min' ? (a: number, b: number) => a <= b : (a: number, b: number) => a >= b;
+    const deque = new Int32Array(v.length);
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < v.length; i++) {
+      while (tail > head && deque[head]! <= i - k) head++;
+      const x = v[i]!;
+      if (Number.isNaN(x)) continue;
+      while (tail > head && better(x, v[deque[tail - 1]!]!)) tail--;
+      deque[tail++] = i;
+      out[i] = v[deque[head]!]!;
+    }
+    return out;
+  }
+  let sum = 0;
+  let n = 0;
   for (let i = 0; i < v.length; i++) {
-    if (Number.isNaN(v[i]!)) continue;
-    w.length = 0;
-    for (let j = Math.max(0, i - k + 1); j <= i; j++) if (!Number.isNaN(v[j]!)) w.push(v[j]!);
-    out[i] = reduce(w, method);
+    const x = v[i]!;
+    if (!Number.isNaN(x)) {
+      sum += x;
+      n++;
+    }
+    const gone = i - k;
+    if (gone >= 0 && !Number.isNaN(v[gone]!)) {
+      sum -= v[gone]!;
+      n--;
+    }
+    if (!Number.isNaN(x)) out[i] = method === 'sum' ? sum : sum / n;
   }
   return out;
 }

@@ -26,7 +26,7 @@ GRANT USAGE ON SCHEMA datadog TO datadog;
 
 -- The application's login. traced-api connects as `app` and creates its tables (notes) by
 -- migration at start with CREATE TABLE IF NOT EXISTS; unqualified names land in the `app` schema
--- because the default search_path starts with "$user".
+-- through the role's search_path (set explicitly: servers and PGlite may not start with "$user").
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app') THEN
@@ -36,6 +36,7 @@ END
 $$;
 
 CREATE SCHEMA IF NOT EXISTS app AUTHORIZATION app;
+ALTER ROLE app SET search_path = app, public;
 
 -- Only `app` (and superusers) touch the schema: monitoring sees statistics, not rows.
 REVOKE ALL ON SCHEMA app FROM PUBLIC;

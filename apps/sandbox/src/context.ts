@@ -1,6 +1,7 @@
 import type { Config } from '@dd-challenge/config';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
+import type { AgentState } from './intake/agent.ts';
 import type { Store } from './storage/store.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { Store } from './storage/store.ts';
  * A part adds its own field here when another part needs it (the metric store, the resource
  * stores, the outbox...); nothing reaches for globals.
  */
-export interface SandboxContext {
+export interface SandboxContext extends AgentState {
   readonly config: Config;
   readonly clock: Clock;
   readonly log: Logger;

@@ -4,13 +4,16 @@ import { startSandbox } from './sandbox.ts';
 const config = loadConfigOrExit();
 const sandbox = await startSandbox({ config });
 const { log } = sandbox.context;
+const socket = sandbox.dogstatsd.socketPath;
 log.info(
   {
     api: sandbox.apiUrl,
     traces: sandbox.traceUrl,
     dogstatsd: `${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}/udp`,
+    ...(socket ? { dogstatsdSocket: socket } : {}),
+    dataDir: sandbox.context.dataDir,
   },
-  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}`,
+  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}${socket ? ` and unixgram://${socket}` : ''}`,
 );
 
 let stopping = false;

@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import { datadogApi } from './api/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
 import type { SandboxContext } from './context.ts';
+import { agentApi, agentState, startAgent } from './intake/agent.ts';
 import { type ApiPart, buildApiServer } from './http/api-server.ts';
 import { openStore } from './storage/store.ts';
 
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   readonly log?: Logger;
   /** Default: DD_HOSTNAME or the machine's name. */
   readonly hostname?: string;
+  /** DogStatsD Unix datagram socket path; default DD_DOGSTATSD_SOCKET (none when unset). */
+  readonly dogstatsdSocket?: string;
 }
 
 export interface Sandbox {
@@ -27,7 +30,8 @@ export interface Sandbox {
   readonly apiUrl: string;
   /** http://host:port of the trace intake. */
   readonly traceUrl: string;
-  readonly dogstatsd: { readonly host: string; readonly port: number };
+  /** Where DogStatsD listens: UDP host and bound port, and the Unix socket when one was asked for. */
+  readonly dogstatsd: { readonly host: string; readonly port: number; readonly socketPath: string | undefined };
   close(): Promise<void>;
 }
 
@@ -54,12 +58,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     dataDir,
     store: openStore(dataDir),
     hostname: options.hostname ?? config.hostname ?? machineName(),
+    ...agentState(config, dataDir, options.hostname ?? config.hostname ?? machineName()),
   };
   const host = config.sandbox.host;
   const running: RunningPart[] = [];
   running.push({ name: 'store', close: () => context.store.close() });
 
-  const apiParts: ApiPart[] = [];
+  const agent = await startAgent(context, {
+    dogstatsd: options.ports?.dogstatsd,
+    traces: options.ports?.traces,
+    socketPath: options.dogstatsdSocket,
+  });
+  running.push({ name: 'agent', close: () => agent.close() });
+
+  const apiParts: ApiPart[] = [agentApi];
   apiParts.push(datadogApi);
   const api = await buildApiServer(context, apiParts);
   await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
@@ -71,8 +83,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     context,
     apiUrl: `http://${host}:${apiPort}`,
-    traceUrl: `http://${host}:${options.ports?.traces ?? config.agent.traceAgentPort}`,
-    dogstatsd: { host, port: options.ports?.dogstatsd ?? config.agent.dogstatsdPort },
+    traceUrl: agent.traceUrl,
+    dogstatsd: agent.dogstatsd,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,200 @@
+import { Decoder } from '@msgpack/msgpack';
+
+/** A span as the sandbox keeps it; ids are exact unsigned 64-bit decimals (dd-trace logs them so). */
+export interface Span {
+  readonly trace_id: string;
+  readonly span_id: string;
+  /** '0' for a root span. */
+  readonly parent_id: string;
+  readonly name: string;
+  readonly service: string;
+  readonly resource: string;
+  readonly type: string;
+  readonly error: number;
+  /** Nanoseconds since the epoch (a float: exact to ~0.25 µs). */
+  readonly start: number;
+  /** Nanoseconds. */
+  readonly duration: number;
+  readonly meta: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** A decoding problem, answered 400 with its message. */
+export class TraceDecodeError extends Error {}
+
+// The Agent's normaliser defaults (pkg/trace/traceutil/normalize.go).
+const DEFAULT_SERVICE = 'unnamed-service';
+const DEFAULT_NAME = 'unnamed_operation';
+
+const decoder = new Decoder({ useBigInt64: true, maxStrLength: 16 * 1024 * 1024 });
+
+/** Strings repeat across spans (service, names, meta keys): one copy each, bounded. */
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > 64) return s;
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size > 50_000) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
+function idOf(v: unknown, what: string, where: string): string {
+  if (typeof v === 'bigint') return (v < 0n ? BigInt.asUintN(64, v) : v).toString();
+  if (typeof v === 'number' && Number.isSafeInteger(v))
+    return (v < 0 ? BigInt.asUintN(64, BigInt(v)) : v).toString();
+  throw new TraceDecodeError(`${where}: ${what} is not a 64-bit integer`);
+}
+
+function numberOf(v: unknown, what: string, where: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v === undefined || v === null) return 0;
+  throw new TraceDecodeError(`${where}: ${what} is not a number`);
+}
+
+function stringOf(v: unknown, what: string, where: string): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  throw new TraceDecodeError(`${where}: ${what} is not a string`);
+}
+
+function metaOf(v: unknown, where: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new TraceDecodeError(`${where}: meta is not a map`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x !== 'string') throw new TraceDecodeError(`${where}: meta.${k} is not a string`);
+    out[intern(k)] = intern(x);
+  }
+  return out;
+}
+
+function metricsOf(v: unknown, where: string): Record<string, number> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new TraceDecodeError(`${where}: metrics is not a map`);
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'number') out[intern(k)] = x;
+    else if (typeof x === 'bigint') out[intern(k)] = Number(x);
+    else throw new TraceDecodeError(`${where}: metrics.${k} is not a number`);
+  }
+  return out;
+}
+
+function makeSpan(
+  fields: {
+    trace_id: unknown;
+    span_id: unknown;
+    parent_id: unknown;
+    name: unknown;
+    service: unknown;
+    resource: unknown;
+    type: unknown;
+    error: unknown;
+    start: unknown;
+    duration: unknown;
+    meta: unknown;
+    metrics: unknown;
+  },
+  where: string,
+): Span {
+  const name = stringOf(fields.name, 'name', where) || DEFAULT_NAME;
+  return {
+    trace_id: idOf(fields.trace_id, 'trace_id', where),
+    span_id: idOf(fields.span_id, 'span_id', where),
+    parent_id:
+      fields.parent_id === undefined || fields.parent_id === null
+        ? '0'
+        : idOf(fields.parent_id, 'parent_id', where),
+    name: intern(name),
+    service: intern(stringOf(fields.service, 'service', where) || DEFAULT_SERVICE),
+    resource: intern(stringOf(fields.resource, 'resource', where) || name),
+    type: intern(stringOf(fields.type, 'type', where)),
+    error: numberOf(fields.error, 'error', where) ? 1 : 0,
+    start: numberOf(fields.start, 'start', where),
+    duration: numberOf(fields.duration, 'duration', where),
+    meta: metaOf(fields.meta, where),
+    metrics: metricsOf(fields.metrics, where),
+  };
+}
+
+function decodeBody(body: Uint8Array): unknown {
+  try {
+    return decoder.decode(body);
+  } catch (error) {
+    throw new TraceDecodeError(`body is not valid msgpack: ${(error as Error).message}`);
+  }
+}
+
+/** Decodes a /v0.4/traces body: an array of traces, each an array of span maps. */
+export function decodeV04(body: Uint8Array): Span[][] {
+  const root = decodeBody(body);
+  if (!Array.isArray(root)) throw new TraceDecodeError('body is not an array of traces');
+  return root.map((trace, t) => {
+    if (!Array.isArray(trace)) throw new TraceDecodeError(`trace ${t} is not an array of spans`);
+    return trace.map((span, s) => {
+      const where = `trace ${t} span ${s}`;
+      if (typeof span !== 'object' || span === null || Array.isArray(span))
+        throw new TraceDecodeError(`${where} is not a map`);
+      const m = span as Record<string, unknown>;
+      if (m.trace_id === undefined) throw new TraceDecodeError(`${where}: trace_id is missing`);
+      if (m.span_id === undefined) throw new TraceDecodeError(`${where}: span_id is missing`);
+      return makeSpan(m as Parameters<typeof makeSpan>[0], where);
+    });
+  });
+}
+
+/** Decodes a /v0.5/traces body: [string table, traces of 12-element span arrays]. */
+export function decodeV05(body: Uint8Array): Span[][] {
+  const root = decodeBody(body);
+  if (!Array.isArray(root) || root.length !== 2 || !Array.isArray(root[0]) || !Array.isArray(root[1])) {
+    throw new TraceDecodeError('body is not [string table, traces]');
+  }
+  const table = root[0] as unknown[];
+  const str = (i: unknown, what: string, where: string): string => {
+    const idx = typeof i === 'bigint' ? Number(i) : i;
+    if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || idx >= table.length) {
+      throw new TraceDecodeError(`${where}: ${what} is not an index of the string table`);
+    }
+    const v = table[idx];
+    if (typeof v !== 'string')
+      throw new TraceDecodeError(`${where}: string table entry ${idx} is not a string`);
+    return v;
+  };
+  return (root[1] as unknown[]).map((trace, t) => {
+    if (!Array.isArray(trace)) throw new TraceDecodeError(`trace ${t} is not an array of spans`);
+    return trace.map((span, s) => {
+      const where = `trace ${t} span ${s}`;
+      if (!Array.isArray(span) || span.length < 11)
+        throw new TraceDecodeError(`${where} is not a 12-element array`);
+      const meta: Record<string, string> = {};
+      if (span[9] !== null && typeof span[9] === 'object') {
+        for (const [k, v] of span[9] instanceof Map ? span[9] : Object.entries(span[9]))
+          meta[str(Number(k), 'meta key', where)] = str(v, 'meta value', where);
+      }
+      const metrics: Record<string, number> = {};
+      if (span[10] !== null && typeof span[10] === 'object') {
+        for (const [k, v] of span[10] instanceof Map ? span[10] : Object.entries(span[10]))
+          metrics[str(Number(k), 'metrics key', where)] = numberOf(v, 'metric value', where);
+      }
+      return makeSpan(
+        {
+          service: str(span[0], 'service', where),
+          name: str(span[1], 'name', where),
+          resource: str(span[2], 'resource', where),
+          trace_id: span[3],
+          span_id: span[4],
+          parent_id: span[5],
+          start: span[6],
+          duration: span[7],
+          error: span[8],
+          meta,
+          metrics,
+          type: span[11] === undefined ? '' : str(span[11], 'type', where),
+        },
+        where,
+      );
+    });
+  });
+}

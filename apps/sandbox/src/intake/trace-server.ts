@@ -1,0 +1,226 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { DogStatsDParser } from './dogstatsd-parser.ts';
+import type { IntakeStats } from './stats.ts';
+import { decodeV04, decodeV05, type Span, TraceDecodeError } from './trace-decode.ts';
+import type { TraceMetrics } from './trace-metrics.ts';
+import type { TraceStore } from './trace-store.ts';
+
+/** The trace-agent's default receiver limit (apm_config.max_payload_size, 25 MiB). */
+export const MAX_REQUEST_BYTES = 25 * 1024 * 1024;
+
+export interface TraceServer {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface TraceServerDeps {
+  readonly traces: TraceStore;
+  readonly traceMetrics: TraceMetrics;
+  readonly parser: DogStatsDParser;
+  readonly stats: IntakeStats;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly env: string;
+  readonly dogstatsdPort: number;
+  readonly maxRequestBytes?: number;
+}
+
+class TooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      reject(new TooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new TooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The endpoints the trace-agent advertises in /info (those the sandbox serves). */
+const ENDPOINTS = [
+  '/v0.4/traces',
+  '/v0.5/traces',
+  '/v0.6/stats',
+  '/telemetry/proxy/',
+  '/dogstatsd/v2/proxy',
+  '/info',
+];
+
+/**
+ * The trace intake on its own port, as the trace-agent answers dd-trace: traces (v0.4, v0.5)
+ * with rate_by_service, /info, /v0.7/config 404 (remote config off), telemetry and stats
+ * accepted, DogStatsD over HTTP (/dogstatsd/v2/proxy). Bodies over the limit get 413, bodies that
+ * do not decode 400 naming the problem.
+ */
+export async function startTraceServer(
+  host: string,
+  port: number,
+  deps: TraceServerDeps,
+): Promise<TraceServer> {
+  const limit = deps.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const services = new Set<string>();
+  const rates = (): Record<string, number> => {
+    const out: Record<string, number> = { 'service:,env:': 1 };
+    for (const key of services) out[key] = 1;
+    return out;
+  };
+
+  const accept = (spans: Span[][]): void => {
+    const now = deps.clock.now();
+    for (const trace of spans) {
+      if (trace.length === 0) continue;
+      // A chunk may mix trace ids (clients that batch badly): group by id before storing.
+      const first = (trace[0] as Span).trace_id;
+      if (trace.every((s) => s.trace_id === first)) deps.traces.add(trace, now);
+      else {
+        const groups = new Map<string, Span[]>();
+        for (const s of trace) {
+          const g = groups.get(s.trace_id);
+          if (g) g.push(s);
+          else groups.set(s.trace_id, [s]);
+        }
+        for (const g of groups.values()) deps.traces.add(g, now);
+      }
+      deps.stats.traces++;
+      deps.stats.spans += trace.length;
+      const tops = deps.traceMetrics.add(trace);
+      const root = trace.find((s) => s.parent_id === '0') ?? (trace[0] as Span);
+      const key = `service:${root.service},env:${root.meta.env ?? deps.env}`;
+      if (!services.has(key) && services.size < 1000) services.add(key);
+      for (const s of tops) deps.traces.countResource(s, now);
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const method = req.method ?? 'GET';
+    if ((path === '/v0.4/traces' || path === '/v0.5/traces') && (method === 'PUT' || method === 'POST')) {
+      deps.stats.traceRequests++;
+      let body: Buffer;
+      try {
+        body = await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof TooLarge) {
+          deps.stats.error('trace payload too large');
+          res.setHeader('Connection', 'close');
+          return json(res, 413, { errors: [`payload exceeds the ${limit} byte limit`] });
+        }
+        throw error;
+      }
+      try {
+        const traces = body.length === 0 ? [] : path === '/v0.4/traces' ? decodeV04(body) : decodeV05(body);
+        accept(traces);
+      } catch (error) {
+        if (error instanceof TraceDecodeError) {
+          deps.stats.error('undecodable trace payload');
+          return json(res, 400, { errors: [error.message] });
+        }
+        throw error;
+      }
+      return json(res, 200, { rate_by_service: rates() });
+    }
+    if (path === '/info' && method === 'GET') {
+      return json(res, 200, {
+        version: '7.60.0-sandbox',
+        git_commit: 'sandbox',
+        endpoints: ENDPOINTS,
+        feature_flags: [],
+        client_drop_p0s: false,
+        span_meta_structs: false,
+        long_running_spans: false,
+        span_events: false,
+        evp_proxy_allowed_headers: [],
+        config: {
+          default_env: deps.env,
+          receiver_port: (server.address() as AddressInfo | null)?.port ?? port,
+          statsd_port: deps.dogstatsdPort,
+          max_request_bytes: limit,
+        },
+        peer_tags: [],
+      });
+    }
+    if (path === '/v0.7/config') {
+      req.resume();
+      return json(res, 404, { errors: ['remote configuration is not served by the sandbox'] });
+    }
+    if (path === '/dogstatsd/v2/proxy' && method === 'POST') {
+      let body: Buffer;
+      try {
+        body = await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof TooLarge) return json(res, 413, { errors: ['payload too large'] });
+        throw error;
+      }
+      deps.parser.parse(body);
+      return json(res, 200, {});
+    }
+    if (
+      (path.startsWith('/telemetry/proxy/') || path === '/v0.6/stats') &&
+      (method === 'POST' || method === 'PUT')
+    ) {
+      try {
+        await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof TooLarge) return json(res, 413, { errors: ['payload too large'] });
+        throw error;
+      }
+      return json(res, 202, {});
+    }
+    req.resume();
+    json(res, 404, { errors: [`Not found: ${method} ${path}`] });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      deps.log.error({ err: error, url: req.url }, 'trace intake request failed');
+      if (!res.headersSent) json(res, 500, { errors: ['Internal Server Error'] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  deps.stats.listeners.push({ name: 'traces', protocol: 'http', address: `${host}:${bound}` });
+  return {
+    host,
+    port: bound,
+    url: `http://${shown}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The Agent's histogram aggregates over one flush interval (pkg/metrics/histogram.go): each
+ * sample weighs int(1/rate); median is the first sorted sample whose cumulative weight exceeds
+ * (count-1)/2, and percentile p the first whose cumulative weight exceeds (p*count-1)/100
+ * (integer division); avg = weighted sum / count; count is sent as a rate (count / interval).
+ */
+export interface HistogramStats {
+  readonly max: number;
+  readonly median: number;
+  readonly avg: number;
+  /** Weighted count divided by the interval (a rate). */
+  readonly count: number;
+  /** Percentile p (1..100) -> value, for the configured percentiles. */
+  readonly percentiles: ReadonlyMap<number, number>;
+  readonly min: number;
+  readonly sum: number;
+}
+
+/** Aggregates `values` (with parallel integer `weights`) as the Agent does; undefined when empty. */
+export function histogramStats(
+  values: number[],
+  weights: number[],
+  interval: number,
+  percentiles: readonly number[] = [95],
+): HistogramStats | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => (values[a] as number) - (values[b] as number));
+  let count = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    count += weights[i] as number;
+    sum += (values[i] as number) * (weights[i] as number);
+  }
+  const at = (target: number): number => {
+    let w = 0;
+    for (const i of order) {
+      w += weights[i] as number;
+      if (w > target) return values[i] as number;
+    }
+    return values[order[n - 1] as number] as number;
+  };
+  const result = new Map<number, number>();
+  for (const p of [...percentiles].sort((a, b) => a - b))
+    result.set(p, at(Math.trunc((p * count - 1) / 100)));
+  return {
+    max: values[order[n - 1] as number] as number,
+    min: values[order[0] as number] as number,
+    median: at(Math.trunc((count - 1) / 2)),
+    avg: count > 0 ? sum / count : Number.NaN,
+    count: count / interval,
+    percentiles: result,
+    sum,
+  };
+}

@@ -1,100 +1,90 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type DowntimeView,
-  identifiesMonitor,
-  mutingDowntimes,
-  parseScope,
-  scopeMatches,
-} from './downtime-match.ts';
+import { fromWall } from '../api/downtimes/timezone.ts';
+import { activeAt, covers, edgesBetween, endNotifies, mutingAt } from './downtime-match.ts';
+import { downtimeRecord, NY, weekends, weeknights } from './testing/downtimes.ts';
 
-const group = ['host:auth-1', 'service:web-store', 'env:staging'];
+/** A New York wall time as an instant. */
+const ny = (wall: string) => fromWall(Date.parse(`${wall}Z`), NY);
+const monitor = { id: 1000001, tags: ['challenge'] };
 
-describe('scope matching', () => {
-  const table: { scope: string; tags?: string[]; expected: boolean }[] = [
-    { scope: '*', expected: true },
-    { scope: '', expected: true },
-    { scope: 'service:web-store', expected: true },
-    { scope: 'service:web-store', tags: ['host:a'], expected: false },
-    { scope: 'host:auth-*', expected: true },
-    { scope: 'host:*-1', expected: true },
-    { scope: 'host:db-*', expected: false },
-    { scope: 'service:web-store AND env:(dev OR staging)', expected: true },
-    { scope: 'service:web-store AND env:(dev OR prod)', expected: false },
-    { scope: 'service:web-store env:staging', expected: true }, // implicit AND
-    { scope: '-env:prod', expected: true },
-    { scope: '-env:staging', expected: false },
-    { scope: 'NOT env:staging', expected: false },
-    { scope: 'service:web-store AND -env:staging', expected: false },
-    { scope: 'service:web-store AND (env:prod OR host:auth-1)', expected: true },
-    { scope: 'service:web-store AND NOT (env:prod OR host:auth-1)', expected: false },
-    { scope: 'SERVICE:Web-Store', expected: true },
-    { scope: 'env:"staging"', expected: true },
-    { scope: 'host:auth-1', tags: [], expected: false },
+describe('which downtime mutes a group (America/New_York, weeknights + weekends)', () => {
+  const table: { at: string; muted: string | undefined }[] = [
+    { at: '2026-11-24T20:00:00', muted: 'dt-weeknights' }, // Tuesday evening
+    { at: '2026-11-24T10:00:00', muted: undefined }, // Tuesday morning
+    { at: '2026-11-25T08:59:00', muted: 'dt-weeknights' },
+    { at: '2026-11-25T09:00:00', muted: undefined },
+    { at: '2026-11-23T08:00:00', muted: undefined }, // Monday morning: no Sunday-night window
+    { at: '2026-11-28T08:00:00', muted: 'dt-weeknights' }, // Saturday morning: Friday's night window first
+    { at: '2026-11-28T12:00:00', muted: 'dt-weekends' }, // Saturday noon
+    { at: '2026-11-29T23:59:00', muted: 'dt-weekends' }, // Sunday night
+    { at: '2026-11-30T00:00:00', muted: undefined }, // Monday 00:00
+    { at: '2026-07-07T20:00:00', muted: 'dt-weeknights' }, // summer (EDT)
+    { at: '2026-07-07T18:59:00', muted: undefined },
   ];
   for (const c of table) {
-    it(`${JSON.stringify(c.scope)} on ${JSON.stringify(c.tags ?? group)} -> ${c.expected}`, () => {
-      const parsed = parseScope(c.scope);
-      if (!parsed.ok) throw new Error(parsed.error);
-      expect(scopeMatches(parsed.value, c.tags ?? group)).toBe(c.expected);
+    it(`${c.at} -> ${c.muted ?? 'not muted'}`, () => {
+      expect(mutingAt([weeknights, weekends], monitor, ['host:web-1'], ny(c.at))?.id).toBe(c.muted);
     });
   }
 
-  const errors: { scope: string; message: RegExp }[] = [
-    { scope: 'env:prod OR env:dev', message: /OR is not allowed at the top level/ },
-    { scope: 'webstore', message: /has no key/ },
-    { scope: 'host:auth-?', message: /'\?' wildcards/ },
-    { scope: 'env:(prod OR dev', message: /unclosed parenthesis/ },
-    { scope: 'a:b AND ((c:d AND (e:f)))', message: /at most 2 levels/ },
-    { scope: 'env:', message: /has no value/ },
-    { scope: '(env:prod', message: /missing \)/ },
-  ];
-  for (const e of errors) {
-    it(`rejects ${JSON.stringify(e.scope)}`, () => {
-      const parsed = parseScope(e.scope);
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.error).toMatch(e.message);
-    });
-  }
-});
-
-describe('monitor identifier', () => {
-  const monitor = { id: 42, tags: ['team:core', 'challenge'] };
-  const table: { ident: DowntimeView['monitor_identifier']; expected: boolean }[] = [
-    { ident: { monitor_id: 42 }, expected: true },
-    { ident: { monitor_id: 7 }, expected: false },
-    { ident: { monitor_tags: ['team:core'] }, expected: true },
-    { ident: { monitor_tags: ['team:core', 'challenge'] }, expected: true },
-    { ident: { monitor_tags: ['team:core', 'other'] }, expected: false },
-    { ident: { monitor_tags: ['team:*'] }, expected: true },
-    { ident: { monitor_tags: ['*'] }, expected: true },
-    { ident: undefined, expected: true },
-  ];
-  for (const c of table) {
-    it(`${JSON.stringify(c.ident)} -> ${c.expected}`, () => {
-      expect(identifiesMonitor({ monitor_identifier: c.ident }, monitor)).toBe(c.expected);
-    });
-  }
-});
-
-describe('mutingDowntimes', () => {
-  const nightly: DowntimeView = {
-    id: 'dt-night',
-    scope: 'host:web-*',
-    monitor_identifier: { monitor_tags: ['*'] },
-    created: '2026-01-01T00:00:00Z',
-    schedule: {
-      timezone: 'UTC',
-      recurrences: [{ rrule: 'FREQ=DAILY', duration: '2h', start: '2026-01-01T22:00' }],
-    },
-  };
-  const other: DowntimeView = { ...nightly, id: 'dt-other', monitor_identifier: { monitor_id: 9 } };
-  it('mutes matching groups only inside a window', () => {
-    const at = (iso: string) => Date.parse(iso);
-    const monitor = { id: 1, tags: [] };
+  it('scope and monitor identifier narrow it', () => {
+    const scoped = downtimeRecord({ ...weeknights, id: 'web', scope: 'host:web-* AND -env:prod' });
+    expect(covers(scoped, monitor, ['host:web-1', 'env:dev'])).toBe(true);
+    expect(covers(scoped, monitor, ['host:web-1', 'env:prod'])).toBe(false);
+    expect(covers(scoped, monitor, ['host:db-1'])).toBe(false);
+    expect(covers({ ...scoped, monitor_identifier: { monitor_id: 7 } }, monitor, ['host:web-1'])).toBe(false);
     expect(
-      mutingDowntimes([nightly, other], monitor, ['host:web-1'], at('2026-03-03T23:00:00Z')).map((d) => d.id),
-    ).toEqual(['dt-night']);
-    expect(mutingDowntimes([nightly], monitor, ['host:db-1'], at('2026-03-03T23:00:00Z'))).toEqual([]);
-    expect(mutingDowntimes([nightly], monitor, ['host:web-1'], at('2026-03-04T00:00:00Z'))).toEqual([]);
+      covers({ ...scoped, monitor_identifier: { monitor_tags: ['challenge'] } }, monitor, ['host:web-1']),
+    ).toBe(true);
+    expect(
+      covers({ ...scoped, monitor_identifier: { monitor_tags: ['other'] } }, monitor, ['host:web-1']),
+    ).toBe(false);
   });
+
+  it('a canceled downtime stops muting at its cancel time', () => {
+    const canceled = { ...weeknights, canceled: ny('2026-11-24T21:00:00') };
+    expect(activeAt(canceled, ny('2026-11-24T20:59:00'))).toBe(true);
+    expect(activeAt(canceled, ny('2026-11-24T21:00:00'))).toBe(false);
+  });
+});
+
+describe('window edges between two evaluations', () => {
+  it('finds the Tuesday start and the Wednesday end', () => {
+    const edges = edgesBetween([weeknights], ny('2026-11-24T18:59:00'), ny('2026-11-25T09:00:00'));
+    expect(edges.map((e) => [e.kind, new Date(e.at).toISOString(), e.endType])).toEqual([
+      ['start', '2026-11-25T00:00:00.000Z', undefined],
+      ['end', '2026-11-25T14:00:00.000Z', 'expired'],
+    ]);
+    // (from, to]: an edge exactly at `from` belongs to the previous evaluation
+    expect(edgesBetween([weeknights], ny('2026-11-25T09:00:00'), ny('2026-11-25T09:01:00'))).toEqual([]);
+  });
+
+  it('a cancel inside a window is a canceled end', () => {
+    const canceled = { ...weeknights, canceled: ny('2026-11-24T21:00:00') };
+    const edges = edgesBetween([canceled], ny('2026-11-24T20:30:00'), ny('2026-11-26T00:00:00'));
+    expect(edges.map((e) => [e.kind, e.endType, new Date(e.at).toISOString()])).toEqual([
+      ['end', 'canceled', '2026-11-25T02:00:00.000Z'],
+    ]);
+  });
+
+  const table: {
+    types: string[];
+    states: string[];
+    end: 'expired' | 'canceled';
+    status: 'Alert' | 'Warn' | 'No Data' | 'OK';
+    expected: boolean;
+  }[] = [
+    { types: [], states: [], end: 'expired', status: 'Alert', expected: true },
+    { types: [], states: [], end: 'canceled', status: 'Alert', expected: false },
+    { types: ['canceled'], states: [], end: 'canceled', status: 'Alert', expected: true },
+    { types: [], states: [], end: 'expired', status: 'OK', expected: false },
+    { types: ['expired'], states: ['alert'], end: 'expired', status: 'Warn', expected: false },
+    { types: ['expired'], states: ['no data'], end: 'expired', status: 'No Data', expected: true },
+  ];
+  for (const c of table) {
+    it(`end ${c.end} with types ${JSON.stringify(c.types)} states ${JSON.stringify(c.states)} in ${c.status} -> ${c.expected}`, () => {
+      const d = downtimeRecord({ ...weeknights, notify_end_types: c.types, notify_end_states: c.states });
+      expect(endNotifies(d, c.end, c.status)).toBe(c.expected);
+    });
+  }
 });

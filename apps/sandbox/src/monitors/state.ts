@@ -59,6 +59,8 @@ export interface GroupState {
   readonly firstTriggeredAt: number | undefined;
   readonly lastTriggeredAt: number | undefined;
   readonly lastNotifiedAt: number | undefined;
+  readonly lastResolvedAt?: number | undefined;
+  readonly lastNoDataAt?: number | undefined;
   readonly renotifyCount: number;
 }
 
@@ -193,6 +195,8 @@ export function step(
       firstTriggeredAt: triggered ? (TRIGGERED.has(prev.status) ? prev.firstTriggeredAt : now) : undefined,
       lastTriggeredAt: triggered ? now : prev.lastTriggeredAt,
       lastNotifiedAt: now,
+      lastResolvedAt: to === 'OK' ? now : prev.lastResolvedAt,
+      lastNoDataAt: to === 'No Data' ? now : prev.lastNoDataAt,
       renotifyCount: 0,
     };
     groups[prev.group] = next;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import type { ApiPart } from '../http/api-server.ts';
+import { registerDashboardRoutes } from './dashboards/routes.ts';
+import { registerDowntimeRoutes } from './downtimes/routes.ts';
 import { HttpError } from './http.ts';
 import { registerMonitorRoutes } from './monitors/routes.ts';
 
@@ -28,6 +30,8 @@ export const datadogApi: ApiPart = async (app, ctx: SandboxContext) => {
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
       return reply.code(status).send({ errors: [status >= 500 ? 'Internal Server Error' : error.message] });
     });
+    registerDashboardRoutes(scope, ctx);
     registerMonitorRoutes(scope, ctx);
+    registerDowntimeRoutes(scope, ctx);
   });
 };

@@ -51,6 +51,14 @@ export class DashboardRepository {
     return result.changes === 1;
   }
 
+  /** Brings a deleted dashboard back; false when it is not deleted. */
+  restore(id: string): boolean {
+    const result = this.#db
+      .prepare('UPDATE dashboards SET deleted_ms = NULL WHERE id = ? AND deleted_ms IS NOT NULL')
+      .run(id);
+    return result.changes === 1;
+  }
+
   /** Newest first; live ones unless `deleted`. */
   list(options: DashboardListOptions = {}): StoredDashboard[] {
     const where = options.deleted ? 'deleted_ms IS NOT NULL' : 'deleted_ms IS NULL';

@@ -1,20 +1,10 @@
-import * as metricQuery from '@dd-challenge/metric-query';
+import { type MonitorQuery, parseMonitorQuery } from '@dd-challenge/metric-query';
 
 /**
  * The one place monitor queries are parsed. Metric monitors go through metric-query's
- * parseMonitorQuery once that package exports it; until then (and for the other monitor types,
- * whose queries the sandbox does not evaluate) only the comparison at the end is checked,
- * which is what Datadog's "invalid operator specified" error is about.
+ * parseMonitorQuery; the other monitor types (whose queries the sandbox does not evaluate) get
+ * their final comparison checked, which is what Datadog's "invalid operator specified" is about.
  */
-type ParseResult =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { from: number; to: number; message: string } };
-type ParseMonitorQuery = (text: string) => ParseResult;
-
-const parseMonitorQuery = (metricQuery as Record<string, unknown>).parseMonitorQuery as
-  | ParseMonitorQuery
-  | undefined;
-
 const COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 export interface CheckedQuery {
@@ -24,7 +14,7 @@ export interface CheckedQuery {
   /** Whether the query groups (`by {host}`, `.by("source")`): a multi alert. */
   multi: boolean;
   /** metric-query's parse of a metric monitor (undefined when it is not available). */
-  parsed?: unknown;
+  parsed?: MonitorQuery;
 }
 
 const invalid = (detail: string) => `The value provided for parameter 'query' is invalid: ${detail}`;
@@ -54,7 +44,7 @@ export function checkMonitorQuery(
     threshold: Number(comparison[2]),
     multi: /\bby\s*\{/.test(query) || /\.by\(/.test(query),
   };
-  if ((type === 'query alert' || type === 'metric alert') && parseMonitorQuery && !/\(current_/.test(query)) {
+  if ((type === 'query alert' || type === 'metric alert') && !/\(current_/.test(query)) {
     // current_1d/1w/1mo calendar windows are Datadog's, not metric-query's: checked by shape only.
     const parsed = parseMonitorQuery(query);
     if (!parsed.ok) return { ok: false, error: invalid(parsed.error.message) };

@@ -1,1 +1,14 @@
-export {};
+export { type ApplyResult, apply, executePlan, type Outcome } from './apply.ts';
+export { type Api, createApi } from './client.ts';
+export * from './definitions/index.ts';
+export { destroy, planDestroy } from './destroy.ts';
+export { diffFields, type FieldChange } from './diff.ts';
+export { describeError, isTransient } from './errors.ts';
+export { type HttpOptions, type RequestEvent, ResilientHttpLibrary, TransportError } from './http.ts';
+export { type LiveResource, readFull, readInventory } from './inventory.ts';
+export { lintDefinitions } from './lint.ts';
+export { type Change, type Plan, type PlanOptions, plan, planChanges } from './plan.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDecision } from './retry-policy.ts';
+export { type SnapshotResult, takeSnapshot } from './snapshot.ts';
+export { resourceUrl } from './urls.ts';
+export { canonicalJson, definitionWire, fingerprint, type Json, sealDashboard, toWire } from './wire.ts';

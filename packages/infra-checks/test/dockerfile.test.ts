@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ComposeFile,
   devDependencyLeaks,
+  INFRA_DIR,
   lineage,
   readInfraText,
   readInfraYaml,
@@ -44,6 +47,33 @@ describe('infra/Dockerfile', () => {
     expect(runs).toContainEqual(expect.stringMatching(/npm install --global .*pnpm@12\.4\.2/));
     const cmd = lineage(stages, 'traced-api')[0]?.instructions.find((i) => i.getKeyword() === 'CMD');
     expect(cmd?.getArgumentsContent()).toContain('"--import", "dd-trace/initialize.mjs"');
+  });
+});
+
+describe('each image starts its app the way the app starts itself', () => {
+  const cmdOf = (target: string): string[] => {
+    const cmd = lineage(stages, target)[0]?.instructions.find((i) => i.getKeyword() === 'CMD');
+    return JSON.parse(cmd?.getArgumentsContent() ?? '[]') as string[];
+  };
+
+  it.each(['traced-api', 'metric-emitter', 'traffic'])('%s: CMD runs compiled files its src/ has', (app) => {
+    const appDir = join(INFRA_DIR, '..', 'apps', app);
+    const cmd = cmdOf(app);
+    expect(cmd[0]).toBe('node');
+    // Compiled output only: in node_modules Node does not strip types, so workspace packages
+    // must be used through their dist/ (the source condition is for development).
+    expect(cmd.join(' ')).not.toContain('--conditions');
+    const local = cmd.filter((a) => /^(\.\/)?dist\/.+\.js$/.test(a));
+    expect(local.length).toBeGreaterThan(0);
+    for (const file of local) {
+      const source = join(appDir, file.replace(/^(\.\/)?dist\//, 'src/').replace(/\.js$/, '.ts'));
+      expect(existsSync(source), `${app}: ${file} comes from ${source}`).toBe(true);
+    }
+    // Where the app's own start script already runs compiled code, the image runs exactly it.
+    const start = (
+      JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { scripts?: { start?: string } }
+    ).scripts?.start;
+    if (start && !start.includes('--conditions')) expect(cmd).toEqual(start.split(/\s+/));
   });
 });
 

@@ -3,8 +3,10 @@ import type { SandboxContext } from '../context.ts';
 import type { ApiPart } from '../http/api-server.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
 import { registerDowntimeRoutes } from './downtimes/routes.ts';
+import { registerEventRoutes } from './events/routes.ts';
 import { HttpError } from './http.ts';
 import { registerMonitorRoutes } from './monitors/routes.ts';
+import { registerRoleRoutes } from './roles/routes.ts';
 
 /** JSON bodies; an empty body (DELETE with a JSON content type) reads as none, like Datadog. */
 function jsonBodies(app: FastifyInstance): void {
@@ -33,5 +35,7 @@ export const datadogApi: ApiPart = async (app, ctx: SandboxContext) => {
     registerDashboardRoutes(scope, ctx);
     registerMonitorRoutes(scope, ctx);
     registerDowntimeRoutes(scope, ctx);
+    registerEventRoutes(scope, ctx);
+    registerRoleRoutes(scope, ctx);
   });
 };

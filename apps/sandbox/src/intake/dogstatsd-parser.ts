@@ -154,6 +154,7 @@ export class DogStatsDParser {
       }
       agg.setMember(ctx, buf.toString('utf8', colon + 1, p1));
       stats.metricSamples++;
+      stats.metricLines++;
       return;
     }
     // Every value must parse, or the whole line is rejected (as the Agent does).
@@ -190,10 +191,12 @@ export class DogStatsDParser {
         else this.#deps.store.addPoint(ctx.name, ctx.tags, 'count', agg.interval, timestamp, x / rate, 'add');
       }
       stats.metricSamples += n;
+    stats.metricLines++;
       return;
     }
     for (let i = 0; i < n; i++) agg.sample(ctx, values[i] as number, rate);
     stats.metricSamples += n;
+    stats.metricLines++;
   }
 
   #context(

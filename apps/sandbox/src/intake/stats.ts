@@ -13,6 +13,8 @@ export class IntakeStats {
   packets = 0;
   bytes = 0;
   lines = 0;
+  /** Metric lines accepted (a multi-value line counts once). */
+  metricLines = 0;
   metricSamples = 0;
   events = 0;
   serviceChecks = 0;
@@ -42,6 +44,7 @@ export class IntakeStats {
         packets: this.packets,
         bytes: this.bytes,
         lines: this.lines,
+        metric_lines: this.metricLines,
         metric_samples: this.metricSamples,
         events: this.events,
         service_checks: this.serviceChecks,

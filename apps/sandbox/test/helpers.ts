@@ -9,7 +9,9 @@ export const HOST = 'sandbox-test-host';
 export const KEYS = { 'DD-API-KEY': 'local', 'DD-APPLICATION-KEY': 'local' };
 
 /** A sandbox on free ports in a temporary data folder; close() removes the folder. */
-export async function testSandbox(options: { clock?: Clock; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {}) {
+export async function testSandbox(
+  options: { clock?: Clock; env?: Record<string, string>; dataDir?: string; keepData?: boolean; traces?: number } = {},
+) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sandbox-agent-'));
   const config = loadConfig({
     env: { LOG_LEVEL: 'silent', DD_TAGS: 'role:database mytag', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', ...options.env },
@@ -19,7 +21,7 @@ export async function testSandbox(options: { clock?: Clock; env?: Record<string,
     config,
     dataDir,
     hostname: HOST,
-    ports: { api: 0, dogstatsd: 0, traces: 0 },
+    ports: { api: 0, dogstatsd: 0, traces: options.traces ?? 0 },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {

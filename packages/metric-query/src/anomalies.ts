@@ -6,10 +6,9 @@
  *     scaled to a normal standard deviation, so `bounds` reads as "standard deviations";
  *   - upper = centre + bounds * spread, lower = centre - bounds * spread;
  *   - with fewer than MIN_HISTORY points in the window there is no band (NaN).
- * The window is kept sorted (binary search + copyWithin), so the cost is O(n * window) moves
- * of contiguous memory and no per-point sorting.
+ * The window is kept sorted: each new point replaces the oldest one with a single shift of
+ * the entries between them, so the cost is O(n * window) at worst and no per-point sorting.
  */
-import { quantileSorted } from './aggregate.ts';
 
 export const ANOMALY_WINDOW = 60;
 export const MIN_HISTORY = 5;
@@ -31,35 +30,56 @@ function insertionPoint(sorted: Float64Array, n: number, v: number): number {
   return lo;
 }
 
+/** Value at quantile q of the first n sorted entries, linear between closest ranks. */
+function q(sorted: Float64Array, n: number, p: number): number {
+  const pos = p * (n - 1);
+  const lo = Math.floor(pos);
+  const a = sorted[lo]!;
+  return lo + 1 < n ? a + (sorted[lo + 1]! - a) * (pos - lo) : a;
+}
+
 /** The expected band of every bucket, from the buckets before it. */
 export function anomalyBands(values: Float64Array, bounds: number, window = ANOMALY_WINDOW): Bands {
-  const upper = new Float64Array(values.length).fill(Number.NaN);
-  const lower = new Float64Array(values.length).fill(Number.NaN);
+  const len = values.length;
+  const upper = new Float64Array(len).fill(Number.NaN);
+  const lower = new Float64Array(len).fill(Number.NaN);
   const sorted = new Float64Array(window);
   const ring = new Float64Array(window);
   let n = 0;
   let head = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < len; i++) {
     if (n >= MIN_HISTORY) {
-      const median = quantileSorted(sorted, n, 0.5);
-      const spread = (quantileSorted(sorted, n, 0.75) - quantileSorted(sorted, n, 0.25)) / IQR_TO_SIGMA;
+      const median = q(sorted, n, 0.5);
+      const spread = (q(sorted, n, 0.75) - q(sorted, n, 0.25)) / IQR_TO_SIGMA;
       upper[i] = median + bounds * spread;
       lower[i] = median - bounds * spread;
     }
     const v = values[i]!;
-    if (Number.isNaN(v)) continue;
-    if (n === window) {
-      const old = ring[head]!;
-      const at = insertionPoint(sorted, n, old);
-      sorted.copyWithin(at, at + 1, n);
-      n--;
+    if (v !== v) continue; // NaN: no point in this bucket
+    if (n < window) {
+      // Shift the larger entries up by one and drop v in.
+      let j = n;
+      while (j > 0 && sorted[j - 1]! > v) {
+        sorted[j] = sorted[j - 1]!;
+        j--;
+      }
+      sorted[j] = v;
+      n++;
+    } else {
+      // Replace the oldest value by v, shifting only the entries between the two positions.
+      let j = insertionPoint(sorted, n, ring[head]!);
+      while (j > 0 && sorted[j - 1]! > v) {
+        sorted[j] = sorted[j - 1]!;
+        j--;
+      }
+      while (j < n - 1 && sorted[j + 1]! < v) {
+        sorted[j] = sorted[j + 1]!;
+        j++;
+      }
+      sorted[j] = v;
     }
-    const at = insertionPoint(sorted, n, v);
-    sorted.copyWithin(at + 1, at, n);
-    sorted[at] = v;
-    n++;
     ring[head] = v;
-    head = (head + 1) % window;
+    head = head + 1 === window ? 0 : head + 1;
   }
   return { upper, lower };
 }

@@ -65,18 +65,23 @@ export function buildResponse(
           },
         ];
   const series = list.map((s): QuerySeries => {
-    const pointlist: Point[] = [];
-    const upper: Point[] = [];
-    const lower: Point[] = [];
+    // Sized up front: a week of 10 s points is 60,480 entries per array.
+    let count = 0;
+    for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i]!)) count++;
+    const pointlist: Point[] = new Array(count);
+    const upper: Point[] = s.bands ? new Array(count) : [];
+    const lower: Point[] = s.bands ? new Array(count) : [];
+    let k = 0;
     for (let i = 0; i < s.values.length; i++) {
       const v = s.values[i]!;
       if (!Number.isFinite(v)) continue;
       const ms = (grid.start + i * grid.interval) * 1000;
-      pointlist.push([ms, v]);
+      pointlist[k] = [ms, v];
       if (s.bands) {
-        upper.push([ms, orNull(s.bands.upper[i]!)]);
-        lower.push([ms, orNull(s.bands.lower[i]!)]);
+        upper[k] = [ms, orNull(s.bands.upper[i]!)];
+        lower[k] = [ms, orNull(s.bands.lower[i]!)];
       }
+      k++;
     }
     const first = pointlist[0]?.[0] ?? grid.start * 1000;
     const last = pointlist[pointlist.length - 1]?.[0] ?? grid.start * 1000;

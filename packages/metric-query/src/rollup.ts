@@ -63,42 +63,42 @@ export function rollupSeries(
   from: number,
   to: number,
 ): Float64Array {
-  const out = new Float64Array(grid.length).fill(Number.NaN);
-  const counts = new Float64Array(grid.length);
+  const len = grid.length;
+  const out = new Float64Array(len).fill(Number.NaN);
+  const counts = new Uint32Array(len);
   const { times, values } = s;
   const { start, interval } = grid;
   const scale = mode === 'rate-to-count' ? s.interval || 1 : 1;
   const n = times.length;
-  for (let i = lowerBound(times, from); i < n; i++) {
+  const first = lowerBound(times, from);
+  // One tight loop per method: this is the hot path of every graph.
+  if (method === 'avg' || method === 'sum' || method === 'count') {
+    const sums = new Float64Array(len);
+    for (let i = first; i < n; i++) {
+      const t = times[i]!;
+      if (t > to) break;
+      const v = values[i]! * scale;
+      const b = Math.floor((t - start) / interval);
+      if (v !== v || b < 0 || b >= len) continue; // v !== v: NaN
+      sums[b]! += v;
+      counts[b]!++;
+    }
+    for (let b = 0; b < len; b++) {
+      const c = counts[b]!;
+      if (c > 0) out[b] = method === 'avg' ? sums[b]! / c : method === 'sum' ? sums[b]! : c;
+    }
+    return out;
+  }
+  const isMin = method === 'min';
+  for (let i = first; i < n; i++) {
     const t = times[i]!;
     if (t > to) break;
     const v = values[i]! * scale;
-    if (Number.isNaN(v)) continue;
     const b = Math.floor((t - start) / interval);
-    if (b < 0 || b >= grid.length) continue;
-    const c = counts[b]!;
-    counts[b] = c + 1;
-    if (c === 0) {
-      out[b] = method === 'count' ? 1 : v;
-      continue;
-    }
-    switch (method) {
-      case 'avg':
-      case 'sum':
-        out[b]! += v;
-        break;
-      case 'min':
-        if (v < out[b]!) out[b] = v;
-        break;
-      case 'max':
-        if (v > out[b]!) out[b] = v;
-        break;
-      case 'count':
-        out[b]! += 1;
-        break;
-    }
+    if (v !== v || b < 0 || b >= len) continue;
+    const cur = out[b]!;
+    if (counts[b]!++ === 0 || (isMin ? v < cur : v > cur)) out[b] = v;
   }
-  if (method === 'avg') for (let b = 0; b < out.length; b++) if (counts[b]! > 1) out[b]! /= counts[b]!;
   return out;
 }
 

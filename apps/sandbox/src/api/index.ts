@@ -7,6 +7,7 @@ import { registerEventRoutes } from './events/routes.ts';
 import { HttpError } from './http.ts';
 import { registerMonitorRoutes } from './monitors/routes.ts';
 import { registerRoleRoutes } from './roles/routes.ts';
+import { registerSnapshotRoutes } from './snapshots/routes.ts';
 
 /** JSON bodies; an empty body (DELETE with a JSON content type) reads as none, like Datadog. */
 function jsonBodies(app: FastifyInstance): void {
@@ -37,5 +38,6 @@ export const datadogApi: ApiPart = async (app, ctx: SandboxContext) => {
     registerDowntimeRoutes(scope, ctx);
     registerEventRoutes(scope, ctx);
     registerRoleRoutes(scope, ctx);
+    registerSnapshotRoutes(scope, ctx);
   });
 };

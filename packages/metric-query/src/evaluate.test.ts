@@ -682,6 +682,13 @@ describe('distribution metrics go through source.distribution', () => {
       ],
     ]);
   });
+  it('a bucket stamped at its aligned start before `from` still counts', () => {
+    const r = evaluate('p95:trace.fastify.request{*}', { source: dist, from: 30, to: 119, interval: 60 });
+    expect(r.ok && r.value.series[0]!.pointlist).toEqual([
+      [0, 0.25],
+      [60000, 0.5],
+    ]);
+  });
   it('avg on a distribution asks for the avg stat', () => {
     evaluate('avg:trace.fastify.request{*}', { source: dist, from: 0, to: 119, interval: 60 });
     expect(requests.at(-1)!.stat).toBe('avg');
@@ -707,6 +714,16 @@ describe('template variables and bad input', () => {
       templateVariables: { host: 'web-2' },
     });
     expect(r.ok && r.value.series[0]!.pointlist).toEqual([[0, 20]]);
+  });
+  it('substitutes host:$host before evaluation', () => {
+    const r = evaluate('sum:cpu{host:$host}', {
+      source,
+      from: 0,
+      to: 0,
+      interval: 10,
+      templateVariables: { host: 'db-1' },
+    });
+    expect(r.ok && r.value.series[0]!.pointlist).toEqual([[0, 40]]);
   });
   it('refuses an unsubstituted variable with a clear message', () => {
     expect(evaluate('sum:cpu{$host}', { source, from: 0, to: 0 })).toEqual({

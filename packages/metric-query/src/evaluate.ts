@@ -211,9 +211,8 @@ function evalDistribution(
     .map((g) => {
       const values = new Float64Array(grid.length).fill(Number.NaN);
       for (let i = 0; i < g.times.length; i++) {
-        const t = g.times[i]!;
-        if (t < from || t > to) continue;
-        const b = Math.floor((t - grid.start) / grid.interval);
+        // Stores stamp a bucket at its aligned start, which may precede `from`: place by grid.
+        const b = Math.floor((g.times[i]! - grid.start) / grid.interval);
         if (b >= 0 && b < grid.length) values[b] = g.values[i]!;
       }
       return { tags: tagsOf.get(g.group) ?? [...g.tags], values };

@@ -16,7 +16,12 @@ const metric = (metricName: string, over: Partial<Extract<Expr, { kind: 'metric'
 /** query -> AST -> canonical text, for every query the challenge, the seed and our dashboards use. */
 const golden: { desc: string; input: string; expected: Expr; canonical?: string }[] = [
   {
-    desc: 'template-variable scope (dashboard widget)',
+    desc: 'template variable as a tag value (the challenge dashboard widget)',
+    input: 'avg:my_metric{host:$host}',
+    expected: metric('my_metric', { scope: { kind: 'tag', key: 'host', value: '$host', negated: false } }),
+  },
+  {
+    desc: 'template-variable scope',
     input: 'avg:my_metric{$host}',
     expected: metric('my_metric', { scope: { kind: 'var', name: 'host' } }),
   },

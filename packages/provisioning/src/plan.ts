@@ -1,3 +1,4 @@
+import { formatMonitorQuery, parseMonitorQuery } from '@dd-challenge/metric-query';
 import type { Api } from './client.ts';
 import { markerTags, markerValue } from './definitions/ownership.ts';
 import { type Definition, KINDS, type Kind } from './definitions/types.ts';
@@ -38,6 +39,28 @@ export interface PlanOptions {
 function specOf(wire: Json): string | undefined {
   const description = (wire as { description?: unknown }).description;
   return markerValue(markerTags(typeof description === 'string' ? description : undefined), 'spec');
+}
+
+/**
+ * The target's spelling of a value the definition spells another way, mapped back before the
+ * diff: Datadog stores a "metric alert" as "query alert", and may respace a monitor query.
+ */
+function normalizeLive(kind: Kind, desired: Json, live: Json): Json {
+  if (kind !== 'monitor' || !live || typeof live !== 'object' || Array.isArray(live)) return live;
+  const d = desired as { type?: string; query?: string };
+  const out = { ...live } as { [key: string]: Json };
+  if (d.type === 'metric alert' && out.type === 'query alert') out.type = 'metric alert';
+  if (typeof d.query === 'string' && typeof out.query === 'string' && sameMonitorQuery(d.query, out.query)) {
+    out.query = d.query;
+  }
+  return out;
+}
+
+function sameMonitorQuery(a: string, b: string): boolean {
+  if (a === b) return true;
+  const pa = parseMonitorQuery(a);
+  const pb = parseMonitorQuery(b);
+  return pa.ok && pb.ok && formatMonitorQuery(pa.value) === formatMonitorQuery(pb.value);
 }
 
 function keyOf(kind: Kind, name: string): string {
@@ -96,7 +119,7 @@ export async function planChanges(
         }
         current = await fetchFull(kept);
       }
-      const fields = diffFields(wire, current.wire);
+      const fields = diffFields(wire, normalizeLive(definition.kind, wire, current.wire));
       const change: Change =
         fields.length === 0
           ? { action: 'keep', kind: kept.kind, name: kept.name, id: kept.id }

@@ -5,8 +5,9 @@ import { type Logger, pino } from 'pino';
 import { datadogApi } from './api/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
 import type { SandboxContext } from './context.ts';
-import { agentApi, agentState, startAgent } from './intake/agent.ts';
 import { type ApiPart, buildApiServer } from './http/api-server.ts';
+import { agentApi, agentState, startAgent } from './intake/agent.ts';
+import { type MonitorEngine, monitorRoutes, startMonitorEngine } from './monitors/index.ts';
 import { openStore } from './storage/store.ts';
 
 export interface SandboxOptions {
@@ -31,7 +32,13 @@ export interface Sandbox {
   /** http://host:port of the trace intake. */
   readonly traceUrl: string;
   /** Where DogStatsD listens: UDP host and bound port, and the Unix socket when one was asked for. */
-  readonly dogstatsd: { readonly host: string; readonly port: number; readonly socketPath: string | undefined };
+  readonly dogstatsd: {
+    readonly host: string;
+    readonly port: number;
+    readonly socketPath: string | undefined;
+  };
+  /** The monitor engine (tests drive it with tick() / runUntil() on a ManualClock). */
+  readonly monitors: MonitorEngine;
   close(): Promise<void>;
 }
 
@@ -70,9 +77,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     socketPath: options.dogstatsdSocket,
   });
   running.push({ name: 'agent', close: () => agent.close() });
+  const monitors = startMonitorEngine(context);
+  running.push({ name: 'monitors', close: () => monitors.close() });
 
   const apiParts: ApiPart[] = [agentApi];
   apiParts.push(datadogApi);
+  apiParts.push(monitorRoutes(monitors));
   const api = await buildApiServer(context, apiParts);
   await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
   running.push({ name: 'api', close: () => api.close() });
@@ -85,6 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     apiUrl: `http://${host}:${apiPort}`,
     traceUrl: agent.traceUrl,
     dogstatsd: agent.dogstatsd,
+    monitors,
     async close() {
       if (closed) return;
       closed = true;

@@ -67,8 +67,8 @@ export class Delivery {
    * Records a notification in the outbox and, unless `muted`, starts its webhook and email
    * deliveries. Returns the outbox entry at once (deliveries are appended to it as they finish).
    */
-  send(input: OutboxInput, muted = false): OutboxEntry {
-    const entry = this.#options.outbox.add(input, this.#options.now());
+  send(input: OutboxInput, muted = false, atMs: number = this.#options.now()): OutboxEntry {
+    const entry = this.#options.outbox.add(input, atMs);
     if (muted || entry.to.length === 0) return entry;
     if (this.#options.webhookUrl) this.#track(this.#postWebhook(entry, this.#options.webhookUrl));
     const emails = entry.to.filter(isEmail);

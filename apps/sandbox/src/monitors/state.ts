@@ -168,12 +168,17 @@ function renotifies(status: GroupStatus, rules: StateRules): boolean {
   return (statuses as readonly string[]).includes(status.toLowerCase());
 }
 
-/** Applies one evaluation at `now` (UNIX seconds) to a monitor's state. */
+/**
+ * Applies one evaluation at `now` (UNIX seconds) to a monitor's state. `seenWithinTimeframe`,
+ * when given, names the groups that had any point in the last no_data_timeframe (Datadog's
+ * No Data rule); without it silence is counted from the last evaluation that saw data.
+ */
 export function step(
   state: MonitorState,
   rules: StateRules,
   evaluated: readonly EvaluatedGroup[],
   now: number,
+  seenWithinTimeframe?: ReadonlySet<string>,
 ): StepResult {
   const groups: Record<string, GroupState> = { ...state.groups };
   const transitions: Transition[] = [];
@@ -249,7 +254,12 @@ export function step(
     if (seen.has(prev.group)) continue;
     const silentFor = now - prev.lastDataAt;
     if (rules.notifyNoData) {
-      if (prev.status !== 'No Data' && silentFor >= silentLimit) change(prev, 'No Data', undefined, {});
+      // Silent for the whole timeframe: known exactly when the caller looked over it, else
+      // bounded by the last evaluation that saw data.
+      const silent = seenWithinTimeframe ? !seenWithinTimeframe.has(prev.group) : silentFor >= silentLimit;
+      if (prev.status !== 'No Data' && silent && now - state.createdAt >= silentLimit) {
+        change(prev, 'No Data', undefined, {});
+      }
     } else if (rules.multi) {
       delete groups[prev.group];
     } else if (

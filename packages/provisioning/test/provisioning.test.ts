@@ -180,7 +180,7 @@ describe('an apply cut off after k requests, then apply again', () => {
         n < k
           ? { kind: 'forward' }
           : n === k
-            ? { kind: 'forward-then', then: () => req.socket.destroy() }
+            ? { kind: 'forward-then', afterward: () => req.socket.destroy() }
             : { kind: 'drop' };
       const cut = await cli(['apply'], proxy.url, { policy: { maxAttempts: 1 } });
       expect(cut.code).toBe(1);
@@ -211,7 +211,7 @@ describe('an apply cut off after k requests, then apply again', () => {
       n < 5
         ? { kind: 'forward' }
         : n === 5
-          ? { kind: 'forward-then', then: () => child.kill('SIGKILL') }
+          ? { kind: 'forward-then', afterward: () => child.kill('SIGKILL') }
           : { kind: 'drop' };
     expect(await exited).toBe('SIGKILL');
     expect(proxy.log.find((e) => e.n === 5)).toMatchObject({ method: 'POST', path: '/api/v1/monitor' });
@@ -233,7 +233,7 @@ describe('faults on the wire', () => {
       if (key === 'GET /api/v2/downtime' && first('503')) return { kind: 'answer', status: 503 };
       if (key === 'POST /api/v1/monitor' && first('500')) return { kind: 'answer', status: 500 };
       if (key === 'POST /api/v1/dashboard' && first('reset'))
-        return { kind: 'forward-then', then: () => req.socket.destroy() };
+        return { kind: 'forward-then', afterward: () => req.socket.destroy() };
       return { kind: 'forward' };
     };
     const r = await cli(['apply', '--json'], proxy.url);

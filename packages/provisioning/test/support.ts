@@ -52,8 +52,8 @@ export type ProxyAction =
   | { readonly kind: 'forward' }
   | { readonly kind: 'answer'; readonly status: number; readonly headers?: Record<string, string> }
   | { readonly kind: 'drop' }
-  /** Forward, let the target act, then run `then` before the answer goes back (a kill lands here). */
-  | { readonly kind: 'forward-then'; readonly then: () => void };
+  /** Forward, let the target act, then run `afterward` before the answer goes back (a kill lands here). */
+  | { readonly kind: 'forward-then'; readonly afterward: () => void };
 
 /**
  * An HTTP proxy in front of the sandbox that counts requests and, by a script, answers in the
@@ -117,7 +117,7 @@ export class FaultProxy {
     const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
     const upstream = await fetch(`${this.#upstream}${req.url}`, { method: req.method, headers, body });
     const bytes = Buffer.from(await upstream.arrayBuffer());
-    if (action.kind === 'forward-then') action.then();
+    if (action.kind === 'forward-then') action.afterward();
     if (res.destroyed || req.socket.destroyed) return;
     const out: Record<string, string> = {};
     upstream.headers.forEach((v, k) => {

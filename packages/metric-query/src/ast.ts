@@ -11,7 +11,7 @@ export type RollupMethod = 'avg' | 'sum' | 'min' | 'max' | 'count';
 export type FillMode = 'null' | 'zero' | 'linear' | 'last';
 
 /** `{…}` of a metric query. */
-export type Scope = AllScope | TagScope | VarScope | NotScope | AndScope | OrScope;
+export type Scope = AllScope | TagScope | InScope | VarScope | NotScope | AndScope | OrScope;
 
 /** `*`: every series. */
 export interface AllScope {
@@ -23,6 +23,14 @@ export interface TagScope {
   readonly kind: 'tag';
   readonly key: string | null;
   readonly value: string;
+  readonly negated: boolean;
+}
+
+/** `key IN (a, b)` / `key NOT IN (a, b)`: the tag `key` has (or has not) one of the values. */
+export interface InScope {
+  readonly kind: 'in';
+  readonly key: string;
+  readonly values: readonly string[];
   readonly negated: boolean;
 }
 

@@ -247,6 +247,14 @@ const cases: Case[] = [
     expected: [{ tag_set: [], pointlist: pts([[0, 80]]) }],
   },
   {
+    desc: 'IN and NOT IN lists (a series without the tag is NOT IN)',
+    input: 'sum:cpu{role IN (db, cache)} * 1000 + sum:cpu{env NOT IN (prod)}',
+    from: 0,
+    to: 0,
+    interval: 10,
+    expected: [{ tag_set: [], pointlist: pts([[0, 120_080]]) }],
+  },
+  {
     desc: 'max and p50 across series',
     input: 'max:cpu{*} + p50:cpu{*}',
     from: 0,

@@ -69,6 +69,8 @@ export function formatScope(s: Scope): string {
       return '*';
     case 'tag':
       return `${s.negated ? '!' : ''}${s.key === null ? '' : `${s.key}:`}${s.value}`;
+    case 'in':
+      return `${s.key} ${s.negated ? 'NOT IN' : 'IN'} (${s.values.join(', ')})`;
     case 'var':
       return `$${s.name}`;
     case 'not':

@@ -66,6 +66,11 @@ const parseCases: { desc: string; input: string; expected: Partial<MonitorQuery>
     expected: { windowSeconds: 3600, comparator: '>=', threshold: 1 },
   },
   {
+    desc: "the official client's monitor example",
+    input: 'avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 100',
+    expected: { windowSeconds: 300, comparator: '>', threshold: 100 },
+  },
+  {
     desc: 'week window',
     input: 'max(last_1w):max:m{*} != 0',
     expected: { windowSeconds: 604_800, timeAggregation: 'max' },

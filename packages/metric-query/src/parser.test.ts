@@ -196,6 +196,47 @@ describe('golden corpus: query -> AST -> canonical text', () => {
   }
 });
 
+/** Widget and monitor queries of the official client's examples (datadog-api-client-typescript). */
+const clientExamples = [
+  'avg:system.cpu.user{*} by {env}',
+  'avg:system.mem.used{*} by {service}',
+  'avg:dd{*} by {org_id}.as_count()',
+  'sum:httpservice.errors{*}.as_count()',
+  'sum:trace.test.errors{env:prod,service:datadog-api-spec} by {resource_name}.as_count()',
+  'p90:dist.dd.dogweb.latency{*}',
+  'max:container.cpu.usage{*} by {kube_cluster_name}.rollup(max)',
+  'avg:datadog.estimated_usage.metrics.custom{*}',
+  'sum:aws.cost.net.amortized.shared.resources.allocated{aws_product IN (amplify, athena, backup, bedrock)} by {aws_product}.rollup(sum, 86400)',
+];
+
+describe("the official client's example queries", () => {
+  for (const q of clientExamples) {
+    it(q, () => {
+      const r = parse(q);
+      expect(r.ok && format(r.value)).toBe(q);
+    });
+  }
+  it('IN lists normalise their spacing', () => {
+    const r = parse('sum:m{aws_product IN (amplify ,athena, backup, bedrock ) }');
+    expect(r).toEqual({
+      ok: true,
+      value: metric('m', {
+        aggregator: 'sum',
+        scope: {
+          kind: 'in',
+          key: 'aws_product',
+          values: ['amplify', 'athena', 'backup', 'bedrock'],
+          negated: false,
+        },
+      }),
+    });
+  });
+  it('NOT IN', () => {
+    const r = parse('sum:m{env:prod AND host NOT IN (a, b)}');
+    expect(r.ok && format(r.value)).toBe('sum:m{env:prod AND host NOT IN (a, b)}');
+  });
+});
+
 const moreQueries = [
   "top(avg:system.cpu.user{*} by {host}, 10, 'mean', 'desc')",
   "moving_rollup(avg:m{*}, 300, 'max')",

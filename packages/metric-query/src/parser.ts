@@ -10,7 +10,7 @@
  *   by       := 'by' '{' term (',' term)* '}'
  *   modifier := '.' ('rollup'|'as_count'|'as_rate'|'fill') '(' … ')'
  *   scope    := or;  or := and ('OR' and)*;  and := not (('AND'|',') not)*
- *   not      := 'NOT' not | '!' tag | '(' or ')' | '*' | '$var' | tag
+ *   not      := 'NOT' not | '!' tag | '(' or ')' | '*' | '$var' | key ['NOT'] 'IN' '(' v (',' v)* ')' | tag
  *
  * Failures are values `{ from, to, message }` naming what was expected; nothing throws out.
  */
@@ -319,12 +319,42 @@ function parseScopeBlock(p: ParserState): Scope {
   return scope;
 }
 
-function scopeKeyword(t: Token): 'AND' | 'OR' | 'NOT' | null {
+function scopeKeyword(t: Token): 'AND' | 'OR' | 'NOT' | 'IN' | null {
   if (t.type !== 'term') return null;
   const u = t.text.toUpperCase();
-  return (u === 'AND' || u === 'OR' || u === 'NOT') && (t.text === u || t.text === t.text.toLowerCase())
-    ? u
-    : null;
+  const known = u === 'AND' || u === 'OR' || u === 'NOT' || u === 'IN';
+  return known && (t.text === u || t.text === t.text.toLowerCase()) ? u : null;
+}
+
+/** After `key NOT`: whether `IN` follows (`key NOT IN (…)`). */
+function peekScopeIn(p: ParserState): boolean {
+  const save = p.lx.pos;
+  const next = nextScopeToken(p.lx);
+  p.lx.pos = save;
+  return scopeKeyword(next) === 'IN';
+}
+
+/** `key IN (a, b)` / `key NOT IN (a, b)`; on entry `p.scopeTok` is `IN` or `NOT`. */
+function parseScopeIn(p: ParserState, key: Token, negated: boolean): Scope {
+  if (key.text.includes(':') || key.text.includes('*') || key.text.startsWith('$')) {
+    fail(key.from, key.to, `expected a tag key before 'IN' but found '${key.text}'`);
+  }
+  if (negated) nextScopeToken(p.lx); // IN
+  const open = nextScopeToken(p.lx);
+  if (!isPunct(open, '(')) fail(open.from, open.to, `expected '(' after 'IN' but found ${describe(open)}`);
+  const values: string[] = [];
+  for (;;) {
+    const v = nextScopeToken(p.lx);
+    if (v.type !== 'term' || scopeKeyword(v))
+      fail(v.from, v.to, `expected a tag value in 'IN (…)' but found ${describe(v)}`);
+    values.push(v.text);
+    const sep = nextScopeToken(p.lx);
+    if (isPunct(sep, ')')) break;
+    if (!isPunct(sep, ','))
+      fail(sep.from, sep.to, `expected ',' or ')' in 'IN (…)' but found ${describe(sep)}`);
+  }
+  p.scopeTok = nextScopeToken(p.lx);
+  return { kind: 'in', key: key.text, values, negated };
 }
 
 function parseScopeOr(p: ParserState, first: Token): Scope {
@@ -378,6 +408,8 @@ function parseScopeNot(p: ParserState, t: Token): Scope {
   if (t.type !== 'term' || kw)
     fail(t.from, t.to, `expected a tag, '*' or '$variable' in the scope but found ${describe(t)}`);
   p.scopeTok = nextScopeToken(p.lx);
+  const op = scopeKeyword(p.scopeTok);
+  if (op === 'IN' || (op === 'NOT' && peekScopeIn(p))) return parseScopeIn(p, t, op === 'NOT');
   if (t.text === '*') return { kind: 'all' };
   if (t.text.startsWith('$') && !t.text.includes(':')) {
     if (!/^\$[A-Za-z_][\w-]*$/.test(t.text))

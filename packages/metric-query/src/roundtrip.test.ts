@@ -6,7 +6,7 @@ import { parseMonitorQuery } from './monitor-parser.ts';
 import { parse } from './parser.ts';
 import { SIGNATURES } from './signatures.ts';
 
-const KEYWORDS = new Set(['and', 'or', 'not']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'in']);
 const ident = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}(\.[a-z][a-z0-9_]{0,5}){0,2}$/);
 const tagKey = fc.stringMatching(/^[a-z][a-z0-9_.\-/]{0,8}$/);
 const tagValue = fc.stringMatching(/^[a-zA-Z0-9_.\-/:*]{1,8}$/);
@@ -29,6 +29,18 @@ const leaf: fc.Arbitrary<Scope> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('var' as const),
       name: fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('in' as const),
+      key: bareTag,
+      values: fc.array(
+        tagValue.filter((v) => !KEYWORDS.has(v.toLowerCase())),
+        { minLength: 1, maxLength: 3 },
+      ),
+      negated: fc.boolean(),
     }),
   },
 );

@@ -15,6 +15,11 @@ export function compileScope(scope: Scope): TagPredicate {
       const match = tagMatcher(scope.key, scope.value);
       return scope.negated ? (tags) => !tags.some(match) : (tags) => tags.some(match);
     }
+    case 'in': {
+      const matchers = scope.values.map((v) => tagMatcher(scope.key, v));
+      const has = (tags: readonly string[]) => tags.some((t) => matchers.some((m) => m(t)));
+      return scope.negated ? (tags) => !has(tags) : has;
+    }
     case 'not': {
       const inner = compileScope(scope.operand);
       return (tags) => !inner(tags);
@@ -67,6 +72,7 @@ export function unresolvedVariables(scope: Scope, out: string[] = []): string[] 
       for (const o of scope.operands) unresolvedVariables(o, out);
       break;
     case 'all':
+    case 'in':
       break;
   }
   return out;

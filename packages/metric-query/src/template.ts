@@ -84,6 +84,7 @@ function substituteScope(s: Scope, vars: TemplateVariables): Scope {
     case 'or':
       return { ...s, operands: s.operands.map((o) => substituteScope(o, vars)) };
     case 'all':
+    case 'in':
       return s;
   }
 }

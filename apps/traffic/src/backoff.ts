@@ -1,0 +1,36 @@
+/** Delay before retry number `attempt` (0-based): doubling from initial, capped, ±20% jitter. */
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random = Math.random,
+): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** A promise that resolves after ms, or at once when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The network reason behind a failed fetch: ECONNREFUSED, ENOTFOUND, timeout… */
+export function failureReason(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'timeout';
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+}
+
+/** True for failures that mean nothing is listening (as opposed to a slow or broken answer). */
+export function isConnectionFailure(error: unknown): boolean {
+  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|UND_ERR_SOCKET/.test(failureReason(error));
+}

@@ -121,7 +121,7 @@ describe('dashboards API through the official client', () => {
   ])('refuses %j with 400 naming the field', async (payload, message) => {
     const res = await post(payload);
     expect(res.status).toBe(400);
-    expect((await res.json()).errors).toContain(message);
+    expect(((await res.json()) as { errors: string[] }).errors).toContain(message);
   });
 
   it('answers 400 for malformed JSON, 405 for a wrong method, 403 for bad keys', async () => {

@@ -46,7 +46,9 @@ describe('v2 downtimes API through the official client', () => {
     expect(a?.notifyEndTypes).toEqual(['expired']);
     expect(a?.notifyEndStates).toEqual(['alert', 'no data', 'warn']);
     expect(a?.muteFirstRecoveryNotification).toBe(false);
-    expect((a?.schedule as v2.DowntimeScheduleOneTimeResponse).start.getTime()).toBe(clock.now());
+    expect((a?.schedule as v2.DowntimeScheduleOneTimeResponse | undefined)?.start.getTime()).toBe(
+      clock.now(),
+    );
     expect(created.data?.relationships?.monitor?.data?.id).toBe(String(monitorId));
 
     const id = created.data?.id as string;
@@ -134,13 +136,13 @@ describe('v2 downtimes API through the official client', () => {
           attributes: {
             scope: 'env:prod',
             monitor_identifier: { monitor_id: monitorId },
-            ...snake(attributes),
+            ...(snake(attributes) as object),
           },
         },
       }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0]).toMatch(message);
+    expect(((await res.json()) as { errors: string[] }).errors[0]).toMatch(message);
   });
 
   it('refuses bodies the model rejects, naming the field', async () => {
@@ -152,7 +154,7 @@ describe('v2 downtimes API through the official client', () => {
       }),
     });
     expect(res.status).toBe(400);
-    const { errors } = await res.json();
+    const { errors } = (await res.json()) as { errors: string[] };
     expect(errors).toContain("'data.attributes.scope' is required");
     expect(errors).toContain(`'data.type' must be one of "downtime"; got "downtimes"`);
   });

@@ -114,7 +114,7 @@ class Parser {
       const values: string[] = [];
       for (;;) {
         const v = this.#tokens[this.#pos++];
-        if (!v || v.kind !== 'word') throw new ScopeError(`Expected a value in ${key}:( ... )`);
+        if (v?.kind !== 'word') throw new ScopeError(`Expected a value in ${key}:( ... )`);
         values.push(checkValue(v.text));
         const next = this.#tokens[this.#pos++];
         if (next?.kind === ')') break;

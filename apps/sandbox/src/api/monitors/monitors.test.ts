@@ -87,13 +87,15 @@ describe('monitors API through the official client', () => {
       body: JSON.stringify({ type: 'metric alert', query: 'avg(last_5m):avg:m{*} > 1', priority: 'high' }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).errors).toEqual(["'priority' must be a number, not string"]);
+    expect(((await res.json()) as { errors: string[] }).errors).toEqual([
+      "'priority' must be a number, not string",
+    ]);
     const missingType = await fetch(`${t.sandbox.apiUrl}/api/v1/monitor/validate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'DD-API-KEY': 'local', 'DD-APPLICATION-KEY': 'local' },
       body: JSON.stringify({ query: 'avg(last_5m):avg:m{*} > 1' }),
     });
-    expect((await missingType.json()).errors).toEqual(["'type' is required"]);
+    expect(((await missingType.json()) as { errors: string[] }).errors).toEqual(["'type' is required"]);
   });
 
   it('validates bodies, for new and existing monitors', async () => {

@@ -72,7 +72,8 @@ describe('DogStatsD under random and mutated datagrams', () => {
       bus: t.ctx.intake.bus,
       clock: t.ctx.clock,
     });
-    const datagram = (i: number): Buffer => (i % 10 === 0 ? Buffer.from(`fuzz.ok:1|c|#run:fuzz,i:${i % 7}`) : mutate(rand));
+    const datagram = (i: number): Buffer =>
+      i % 10 === 0 ? Buffer.from(`fuzz.ok:1|c|#run:fuzz,i:${i % 7}`) : mutate(rand);
     const DIRECT = 100_000;
     const UDP = 5_000;
     for (let i = 0; i < DIRECT; i++) parser.parse(datagram(i));
@@ -83,7 +84,8 @@ describe('DogStatsD under random and mutated datagrams', () => {
       // Flow control: loopback UDP drops when the receive buffer fills; stay within it.
       if (i % 200 === 0) {
         const deadline = Date.now() + 10_000;
-        while (stats.packets < DIRECT + i - 50 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+        while (stats.packets < DIRECT + i - 50 && Date.now() < deadline)
+          await new Promise((r) => setImmediate(r));
       }
     }
     await until(() => stats.packets >= DIRECT + UDP, 10_000, 'every datagram');
@@ -91,7 +93,8 @@ describe('DogStatsD under random and mutated datagrams', () => {
     expect(stats.packets).toBe(DIRECT + UDP);
     t.ctx.metrics.flush();
     let ok = 0;
-    for (const s of t.ctx.metrics.series('fuzz.ok', BUCKET - 10, BUCKET + 10)) for (const v of Array.from(s.values)) ok += v * 10;
+    for (const s of t.ctx.metrics.series('fuzz.ok', BUCKET - 10, BUCKET + 10))
+      for (const v of Array.from(s.values)) ok += v * 10;
     expect(Math.round(ok)).toBe((DIRECT + UDP) / 10);
     // Every line is accounted for: accepted as a metric, event or service check, or counted bad.
     expect(stats.lines).toBe(stats.metricLines + stats.events + stats.serviceChecks + stats.errorCount);

@@ -23,7 +23,13 @@ describe('DogStatsD through hot-shots', () => {
   let t: Awaited<ReturnType<typeof testSandbox>>;
   beforeAll(async () => {
     t = await testSandbox({ clock });
-    const client = new StatsD({ host: '127.0.0.1', port: t.sandbox.dogstatsd.port, globalTags: { team: 'core' }, maxBufferSize: 8192, bufferFlushInterval: 50 });
+    const client = new StatsD({
+      host: '127.0.0.1',
+      port: t.sandbox.dogstatsd.port,
+      globalTags: { team: 'core' },
+      maxBufferSize: 8192,
+      bufferFlushInterval: 50,
+    });
     for (const v of [1, 2, 3]) client.gauge('hs.gauge', v);
     for (let i = 0; i < 5; i++) client.increment('hs.count');
     client.increment('hs.count', 2);
@@ -32,11 +38,16 @@ describe('DogStatsD through hot-shots', () => {
     for (const m of ['a', 'b', 'a', 'c']) client.set('hs.set', m);
     for (let v = 1; v <= 100; v++) client.distribution('hs.dist', v);
     client.gauge('hs.other_host', 7, ['host:elsewhere']);
-    client.event('Déploiement ✓', 'été\nfini', { alert_type: 'success', aggregation_key: 'deploy' }, ['stage:one']);
+    client.event('Déploiement ✓', 'été\nfini', { alert_type: 'success', aggregation_key: 'deploy' }, [
+      'stage:one',
+    ]);
     client.check('hs.service_check', client.CHECKS.WARNING, { message: 'degraded' }, ['svc:x']);
     await new Promise<void>((resolve, reject) => client.close((err) => (err ? reject(err) : resolve())));
     // Sample rates: hot-shots drops samples at random client-side, so these go raw.
-    await send(t.sandbox.dogstatsd.port, 'raw.count:1|c|@0.5\nraw.count:1|c|@0.5\nraw.hist:10|h|@0.5\nraw.hist:20|h\nraw.hist:30|h|@0.25');
+    await send(
+      t.sandbox.dogstatsd.port,
+      'raw.count:1|c|@0.5\nraw.count:1|c|@0.5\nraw.hist:10|h|@0.5\nraw.hist:20|h\nraw.hist:30|h|@0.25',
+    );
     const expectedLines = 3 + 6 + 10 + 10 + 4 + 100 + 1 + 2 + 5;
     await until(() => t.ctx.intake.stats.lines >= expectedLines, 5000, 'every line');
     t.ctx.metrics.flush();
@@ -94,9 +105,23 @@ describe('DogStatsD through hot-shots', () => {
     });
     const p95 = groups?.[0]?.values[0] as number;
     expect(Math.abs(p95 - 95) / 95).toBeLessThan(0.01);
-    const count = t.ctx.metrics.distribution({ metric: 'hs.dist', from: BUCKET - 60, to: BUCKET + 60, groupOf: () => '*', stat: 'count', bucketSeconds: 60 });
+    const count = t.ctx.metrics.distribution({
+      metric: 'hs.dist',
+      from: BUCKET - 60,
+      to: BUCKET + 60,
+      groupOf: () => '*',
+      stat: 'count',
+      bucketSeconds: 60,
+    });
     expect(count?.[0]?.values[0]).toBe(100);
-    const avg = t.ctx.metrics.distribution({ metric: 'hs.dist', from: BUCKET - 60, to: BUCKET + 60, groupOf: () => '*', stat: 'avg', bucketSeconds: 60 });
+    const avg = t.ctx.metrics.distribution({
+      metric: 'hs.dist',
+      from: BUCKET - 60,
+      to: BUCKET + 60,
+      groupOf: () => '*',
+      stat: 'avg',
+      bucketSeconds: 60,
+    });
     expect(avg?.[0]?.values[0]).toBeCloseTo(50.5, 10);
   });
 
@@ -110,7 +135,13 @@ describe('DogStatsD through hot-shots', () => {
 
   it('reads events with hot-shots UTF-16 lengths and service checks', async () => {
     const [event] = t.ctx.intake.bus.recentEvents;
-    expect(event).toMatchObject({ title: 'Déploiement ✓', text: 'été\nfini', alert_type: 'success', aggregation_key: 'deploy', host: HOST });
+    expect(event).toMatchObject({
+      title: 'Déploiement ✓',
+      text: 'été\nfini',
+      alert_type: 'success',
+      aggregation_key: 'deploy',
+      host: HOST,
+    });
     expect(event?.tags).toContain('stage:one');
     const [sc] = t.ctx.intake.bus.recentServiceChecks;
     expect(sc).toMatchObject({ check: 'hs.service_check', status: 1, message: 'degraded' });

@@ -25,18 +25,26 @@ describe('metrics survive kill -9', () => {
     });
     const now = Math.floor(Date.now() / 1000);
     const sock = createSocket('udp4');
-    await new Promise<void>((r) => sock.send('kill9.gauge:41|g\nkill9.count:5|c\nkill9.dist:3|d', first.dogstatsd, '127.0.0.1', () => r()));
+    await new Promise<void>((r) =>
+      sock.send('kill9.gauge:41|g\nkill9.count:5|c\nkill9.dist:3|d', first.dogstatsd, '127.0.0.1', () => r()),
+    );
     sock.close();
     await until(async () => {
-      const s = (await (await fetch(`${first.apiUrl}/sandbox/intake`)).json()) as { dogstatsd: { metric_lines: number } };
+      const s = (await (await fetch(`${first.apiUrl}/sandbox/intake`)).json()) as {
+        dogstatsd: { metric_lines: number };
+      };
       return s.dogstatsd.metric_lines >= 3;
     });
-    const flushed = (await (await fetch(`${first.apiUrl}/sandbox/metrics/flush`, { method: 'POST' })).json()) as { points: number };
+    const flushed = (await (
+      await fetch(`${first.apiUrl}/sandbox/metrics/flush`, { method: 'POST' })
+    ).json()) as { points: number };
     expect(flushed.points).toBeGreaterThanOrEqual(3);
     const series = await fetch(`${first.apiUrl}/api/v2/series`, {
       method: 'POST',
       headers: { ...KEYS, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ series: [{ metric: 'kill9.history', type: 3, points: [{ timestamp: now - 7200, value: 7 }] }] }),
+      body: JSON.stringify({
+        series: [{ metric: 'kill9.history', type: 3, points: [{ timestamp: now - 7200, value: 7 }] }],
+      }),
     });
     expect(series.status).toBe(202);
     child.kill('SIGKILL');
@@ -44,11 +52,19 @@ describe('metrics survive kill -9', () => {
 
     const t = await testSandbox({ dataDir, keepData: true });
     try {
-      const get = (m: string) => [...t.ctx.metrics.series(m, now - 8000, now + 60)].flatMap((s) => Array.from(s.values));
+      const get = (m: string) =>
+        [...t.ctx.metrics.series(m, now - 8000, now + 60)].flatMap((s) => Array.from(s.values));
       expect(get('kill9.gauge')).toEqual([41]);
       expect(get('kill9.count')).toEqual([0.5]);
       expect(get('kill9.history')).toEqual([7]);
-      const dist = t.ctx.metrics.distribution({ metric: 'kill9.dist', from: now - 60, to: now + 60, groupOf: () => '*', stat: 'max', bucketSeconds: 60 });
+      const dist = t.ctx.metrics.distribution({
+        metric: 'kill9.dist',
+        from: now - 60,
+        to: now + 60,
+        groupOf: () => '*',
+        stat: 'max',
+        bucketSeconds: 60,
+      });
       expect(dist?.[0]?.values[0]).toBe(3);
       const [g] = [...t.ctx.metrics.series('kill9.gauge', now - 60, now + 60)];
       expect(g?.tags).toContain('host:child-host');

@@ -18,18 +18,32 @@ describe('series intake through the official MetricsApi', () => {
 
   it('v2 submitMetrics keeps past points with their timestamps; the query API returns them', async () => {
     const api = new v2.MetricsApi(configuration);
-    const points = [3, 2, 1].map((hoursAgo, i) => ({ timestamp: now - hoursAgo * 3600, value: 10 * (i + 1) }));
+    const points = [3, 2, 1].map((hoursAgo, i) => ({
+      timestamp: now - hoursAgo * 3600,
+      value: 10 * (i + 1),
+    }));
     const res = await api.submitMetrics({
       body: {
         series: [
-          { metric: 'api.history', type: 3, points, tags: ['source:test'], resources: [{ name: 'history-host', type: 'host' }] },
+          {
+            metric: 'api.history',
+            type: 3,
+            points,
+            tags: ['source:test'],
+            resources: [{ name: 'history-host', type: 'host' }],
+          },
           { metric: 'api.count', type: 1, interval: 60, points: [{ timestamp: now - 600, value: 42 }] },
         ],
       },
       contentEncoding: 'gzip',
     });
     expect(res.errors).toEqual([]);
-    const { status, body } = await query(t.sandbox.apiUrl, 'avg:api.history{source:test} by {host}', now - 4 * 3600, now);
+    const { status, body } = await query(
+      t.sandbox.apiUrl,
+      'avg:api.history{source:test} by {host}',
+      now - 4 * 3600,
+      now,
+    );
     expect(status).toBe(200);
     expect(values(body)).toEqual([10, 20, 30]);
     expect(body.series[0].tag_set).toEqual(['host:history-host']);
@@ -42,7 +56,20 @@ describe('series intake through the official MetricsApi', () => {
   it('v1 submitMetrics with [timestamp, value] points and a host', async () => {
     const api = new v1.MetricsApi(configuration);
     const res = await api.submitMetrics({
-      body: { series: [{ metric: 'api.v1', points: [[now - 120, 1.5], [now - 60, 2.5]], host: 'v1-host', tags: ['a:b'], type: 'gauge' }] },
+      body: {
+        series: [
+          {
+            metric: 'api.v1',
+            points: [
+              [now - 120, 1.5],
+              [now - 60, 2.5],
+            ],
+            host: 'v1-host',
+            tags: ['a:b'],
+            type: 'gauge',
+          },
+        ],
+      },
     });
     expect(res.status).toBe('ok');
     const { body } = await query(t.sandbox.apiUrl, 'max:api.v1{host:v1-host}', now - 600, now);
@@ -56,7 +83,9 @@ describe('series intake through the official MetricsApi', () => {
       enableRetry: false,
     });
     await expect(
-      new v2.MetricsApi(bad).submitMetrics({ body: { series: [{ metric: 'x', points: [{ timestamp: now, value: 1 }] }] } }),
+      new v2.MetricsApi(bad).submitMetrics({
+        body: { series: [{ metric: 'x', points: [{ timestamp: now, value: 1 }] }] },
+      }),
     ).rejects.toMatchObject({ code: 403 });
     const res = await fetch(`${t.sandbox.apiUrl}/api/v2/series`, {
       method: 'POST',

@@ -37,8 +37,14 @@ describe('trace intake with dd-trace in a child process', () => {
     child.on('exit', () => {
       exited = true;
     });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => printed.push(JSON.parse(line) as Printed));
-    await until(() => printed.length >= 6 && t.ctx.traces.get((printed[5] as Printed).trace_id) !== undefined, 30_000, 'traces from dd-trace');
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) =>
+      printed.push(JSON.parse(line) as Printed),
+    );
+    await until(
+      () => printed.length >= 6 && t.ctx.traces.get((printed[5] as Printed).trace_id) !== undefined,
+      30_000,
+      'traces from dd-trace',
+    );
   }, 60_000);
   afterAll(async () => {
     child?.kill('SIGTERM');
@@ -50,10 +56,21 @@ describe('trace intake with dd-trace in a child process', () => {
     const trace = t.ctx.traces.get(p.trace_id);
     expect(trace).toBeDefined();
     const root = trace?.spans.find((s) => s.parent_id === '0');
-    expect(root).toMatchObject({ trace_id: p.trace_id, span_id: p.span_id, name: 'web.request', service: 'fixture-app', resource: 'GET /items/:id', type: 'web' });
+    expect(root).toMatchObject({
+      trace_id: p.trace_id,
+      span_id: p.span_id,
+      name: 'web.request',
+      service: 'fixture-app',
+      resource: 'GET /items/:id',
+      type: 'web',
+    });
     expect(root?.meta.env).toBe('test');
     const child = trace?.spans.find((s) => s.name === 'pg.query');
-    expect(child).toMatchObject({ parent_id: p.span_id, service: 'fixture-app-postgres', resource: 'SELECT 1' });
+    expect(child).toMatchObject({
+      parent_id: p.span_id,
+      service: 'fixture-app-postgres',
+      resource: 'SELECT 1',
+    });
     expect(child?.meta['db.name']).toBe('app');
     // Ids above 2^53 survive (a float would round them).
     expect(printed.some((x) => BigInt(x.trace_id) > 2n ** 53n)).toBe(true);
@@ -68,7 +85,9 @@ describe('trace intake with dd-trace in a child process', () => {
     const body = (await one.json()) as { trace_id: string; spans: Array<{ span_id: string }> };
     expect(body.trace_id).toBe(p.trace_id);
     expect(body.spans.map((s) => s.span_id)).toContain(p.span_id);
-    const list = await fetch(`${t.sandbox.apiUrl}/sandbox/traces?service=fixture-app&resource=${encodeURIComponent('GET /items/:id')}&error=true`);
+    const list = await fetch(
+      `${t.sandbox.apiUrl}/sandbox/traces?service=fixture-app&resource=${encodeURIComponent('GET /items/:id')}&error=true`,
+    );
     const found = (await list.json()) as { traces: Array<{ trace_id: string; error: boolean }> };
     expect(found.traces.length).toBeGreaterThan(0);
     expect(found.traces.every((x) => x.error)).toBe(true);
@@ -80,7 +99,14 @@ describe('trace intake with dd-trace in a child process', () => {
     const now = Math.floor(Date.now() / 1000);
     const hits = [...t.ctx.metrics.series('trace.web.request.hits', now - 120, now + 10)];
     const ok = hits.find((s) => s.tags.includes('http.status_code:200'));
-    expect(ok?.tags).toEqual(expect.arrayContaining(['env:test', 'service:fixture-app', 'resource_name:GET /items/:id', 'host:sandbox-test-host']));
+    expect(ok?.tags).toEqual(
+      expect.arrayContaining([
+        'env:test',
+        'service:fixture-app',
+        'resource_name:GET /items/:id',
+        'host:sandbox-test-host',
+      ]),
+    );
     expect(ok?.type).toBe('count');
     const total = hits.reduce((sum, s) => sum + Array.from(s.values).reduce((a, b) => a + b, 0), 0);
     expect(total).toBeGreaterThanOrEqual(6);
@@ -88,7 +114,14 @@ describe('trace intake with dd-trace in a child process', () => {
     expect(errors.find((s) => s.tags.includes('http.status_code:500'))?.values[0]).toBeGreaterThan(0);
     // The pg.query child is in another service: top-level for its own service.
     expect([...t.ctx.metrics.series('trace.pg.query.hits', now - 120, now + 10)].length).toBeGreaterThan(0);
-    const latency = t.ctx.metrics.distribution({ metric: 'trace.web.request', from: now - 120, to: now + 10, groupOf: () => '*', stat: { quantile: 0.5 }, bucketSeconds: 300 });
+    const latency = t.ctx.metrics.distribution({
+      metric: 'trace.web.request',
+      from: now - 120,
+      to: now + 10,
+      groupOf: () => '*',
+      stat: { quantile: 0.5 },
+      bucketSeconds: 300,
+    });
     expect(latency?.[0]?.values[0]).toBeGreaterThan(0);
     expect(latency?.[0]?.values[0]).toBeLessThan(1);
   });

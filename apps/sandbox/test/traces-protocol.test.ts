@@ -50,11 +50,31 @@ describe('trace intake protocol', () => {
 
   it('decodes v0.5 string-table payloads', async () => {
     const strings = ['proto5', 'op.name', 'res', 'env', 'v5', 'web'];
-    const span = [0, 1, 2, 77n, 78n, 0n, BigInt(Date.now()) * 1_000_000n, 2_000_000n, 1, { 3: 4 }, { 3: 0.5 }, 5];
+    const span = [
+      0,
+      1,
+      2,
+      77n,
+      78n,
+      0n,
+      BigInt(Date.now()) * 1_000_000n,
+      2_000_000n,
+      1,
+      { 3: 4 },
+      { 3: 0.5 },
+      5,
+    ];
     const res = await put('/v0.5/traces', encodeBig([strings, [[span]]]), 'POST');
     expect(res.status).toBe(200);
     const got = t.ctx.traces.get('77')?.spans[0];
-    expect(got).toMatchObject({ service: 'proto5', name: 'op.name', resource: 'res', span_id: '78', error: 1, type: 'web' });
+    expect(got).toMatchObject({
+      service: 'proto5',
+      name: 'op.name',
+      resource: 'res',
+      span_id: '78',
+      error: 1,
+      type: 'web',
+    });
     expect(got?.meta.env).toBe('v5');
   });
 
@@ -82,7 +102,8 @@ describe('trace intake protocol', () => {
     for (let i = 0; i < 1000; i++) {
       let body: Uint8Array;
       const kind = i % 3;
-      if (kind === 0) body = valid.subarray(0, 1 + Math.floor(rand() * (valid.length - 2))); // truncated
+      if (kind === 0)
+        body = valid.subarray(0, 1 + Math.floor(rand() * (valid.length - 2))); // truncated
       else if (kind === 1) {
         body = new Uint8Array(1 + Math.floor(rand() * 300));
         for (let j = 0; j < body.length; j++) body[j] = Math.floor(rand() * 256);
@@ -115,7 +136,10 @@ describe('trace intake protocol', () => {
   });
 
   it('serves /info, refuses remote config, accepts telemetry and stats', async () => {
-    const info = (await (await fetch(`${url}/info`)).json()) as { endpoints: string[]; config: { receiver_port: number } };
+    const info = (await (await fetch(`${url}/info`)).json()) as {
+      endpoints: string[];
+      config: { receiver_port: number };
+    };
     expect(info.endpoints).toContain('/v0.4/traces');
     expect(String(info.config.receiver_port)).toBe(url.split(':').pop());
     expect((await fetch(`${url}/v0.7/config`, { method: 'POST', body: '{}' })).status).toBe(404);
@@ -125,7 +149,9 @@ describe('trace intake protocol', () => {
       headers: { 'Content-Type': 'application/json', 'dd-telemetry-request-type': 'app-heartbeat' },
     });
     expect(tel.status).toBe(202);
-    expect((await fetch(`${url}/v0.6/stats`, { method: 'PUT', body: encode({ Stats: [] }) })).status).toBe(202);
+    expect((await fetch(`${url}/v0.6/stats`, { method: 'PUT', body: encode({ Stats: [] }) })).status).toBe(
+      202,
+    );
   });
 
   it('feeds /dogstatsd/v2/proxy bodies to the DogStatsD parser', async () => {

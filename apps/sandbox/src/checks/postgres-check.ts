@@ -102,8 +102,16 @@ export class PostgresCheck {
           this.#client = undefined;
         });
         this.#client = client;
-        this.#connectedDb = new URL(c.url).pathname.slice(1);
-        this.note = c.note;
+        // Ask the server: a wire-protocol front (PGlite) may accept any name and serve its one database.
+        const { rows } = await client.query<{ db: string; usr: string }>(
+          'SELECT current_database() AS db, current_user AS usr',
+        );
+        this.#connectedDb = rows[0]?.db;
+        const asked = decodeURIComponent(new URL(c.url).pathname.slice(1));
+        this.note =
+          this.#connectedDb === asked
+            ? c.note
+            : `${c.note}; the server serves database ${this.#connectedDb} as ${rows[0]?.usr}`;
         return client;
       } catch (error) {
         lastError = error;

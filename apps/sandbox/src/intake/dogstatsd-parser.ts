@@ -191,7 +191,7 @@ export class DogStatsDParser {
         else this.#deps.store.addPoint(ctx.name, ctx.tags, 'count', agg.interval, timestamp, x / rate, 'add');
       }
       stats.metricSamples += n;
-    stats.metricLines++;
+      stats.metricLines++;
       return;
     }
     for (let i = 0; i < n; i++) agg.sample(ctx, values[i] as number, rate);

@@ -11,7 +11,7 @@ export interface Console {
   readonly log: Logger;
   /** Shows the live figures: the one status line on a TTY, a log line every `everyMs` otherwise. */
   progress(snapshot: Snapshot, phase: Phase): void;
-  /** Leaves the status line behind before exit. */
+  /** Removes the status line before exit. */
   close(): void;
 }
 
@@ -58,7 +58,8 @@ export function createConsole(
       out.write(CLEAR_LINE + status);
     },
     close() {
-      if (status) out.write('\n');
+      // The last log line (the summary) put the status back below itself: take it away.
+      if (status) out.write(CLEAR_LINE);
       status = '';
     },
   };

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { until } from './helpers.ts';
+import { type NotesServer, startNotesServer } from './notes-server.ts';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+describe('the traffic process', { timeout: 40_000 }, () => {
+  let api: NotesServer | undefined;
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('runs from the environment, logs plain lines off a TTY, stops on SIGTERM with exit 0', async () => {
+    api = await startNotesServer(0, 10);
+    const child = spawn(process.execPath, ['--conditions=@dd-challenge/source', main], {
+      env: { PATH: process.env.PATH, TRAFFIC_TARGET: api.url, TRAFFIC_RPS: '20', TRAFFIC_MODE: 'errors' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await until(() => api!.traffic().length >= 10, 25_000, `requests from the process (output: ${out})`);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ mode: 'errors', rps: 20, target: api.url });
+    expect(lines.at(-1)).toMatchObject({ summary: { unexpected: 0 } });
+    expect(lines.at(-1)!.msg).toMatch(/^traffic done: /);
+    expect(api.traffic().some((s) => s.status === 400)).toBe(true);
+  });
+
+  it('ends by itself after TRAFFIC_DURATION', async () => {
+    api ??= await startNotesServer(0, 10);
+    const child = spawn(process.execPath, ['--conditions=@dd-challenge/source', main], {
+      env: { PATH: process.env.PATH, TRAFFIC_TARGET: api.url, TRAFFIC_RPS: '20', TRAFFIC_DURATION: '1s' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+  });
+});

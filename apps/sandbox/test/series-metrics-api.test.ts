@@ -46,7 +46,7 @@ describe('series intake through the official MetricsApi', () => {
     );
     expect(status).toBe(200);
     expect(values(body)).toEqual([10, 20, 30]);
-    expect(body.series[0].tag_set).toEqual(['host:history-host']);
+    expect(body.series[0]?.tag_set).toEqual(['host:history-host']);
     const [count] = [...t.ctx.metrics.series('api.count', now - 3600, now)];
     expect(count).toMatchObject({ type: 'count', interval: 60 });
     expect(count?.tags).toContain(`host:${HOST}`);

@@ -207,7 +207,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           );
           return 1;
         }
-        const result = await preview(target, desired);
+        const result = await preview(api, desired);
         if (args.json) out(result);
         else write(io.stdout, renderPreview(result, paint));
         return 0;

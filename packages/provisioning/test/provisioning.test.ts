@@ -248,3 +248,36 @@ describe('faults on the wire', () => {
     await expectConverged();
   });
 });
+
+describe('snapshot and preview', () => {
+  it('snapshots my_metric over 5 minutes and @-notifies the handle with its URL in an event', async () => {
+    const r = await cli(['snapshot', '--json'], proxy.url);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const { snapshotUrl, eventId } = r.json();
+    const png = await fetch(snapshotUrl);
+    expect(png.headers.get('content-type')).toMatch(/image\/png/);
+    const api = createApi(env.target);
+    const event = (await api.events.getEvent({ eventId: Number(eventId) })).event;
+    expect(event?.text).toContain(snapshotUrl);
+    expect(event?.text).toContain('@oncall@example.com');
+    expect(event?.tags).toEqual(expect.arrayContaining(['managed-by:dd-challenge', 'challenge-id:snapshot']));
+  });
+
+  it('previews the downtime calendar of the week and backtests the monitor', async () => {
+    const r = await cli(['preview', '--json'], proxy.url);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const result = r.json();
+    const names = new Set(result.calendar.windows.map((w: { name: string }) => w.name));
+    expect(names).toEqual(new Set(['downtime-weeknights', 'downtime-weekend']));
+    // 7 days: five weeknight windows and one or two weekend windows (one may be under way).
+    const weeknights = result.calendar.windows.filter(
+      (w: { name: string }) => w.name === 'downtime-weeknights',
+    );
+    expect(weeknights.length).toBeGreaterThanOrEqual(5);
+    for (const w of weeknights) expect(w.start).toMatch(/T19:00:00\+0[12]:00$/);
+    expect(result.backtests[0].name).toBe('my-metric-high');
+    expect(result.backtests[0].result.evaluations).toBeGreaterThan(0);
+  });
+});

@@ -4,7 +4,7 @@
  * windows started or ended between two evaluations, and whether an end re-notifies.
  */
 import { appliesToMonitor, type MonitorRef } from '../api/downtimes/match.ts';
-import { downtimeWindows } from '../api/downtimes/schedule.ts';
+import { type DowntimeWindow, downtimeWindows } from '../api/downtimes/schedule.ts';
 import { scopeMatches } from '../api/downtimes/scope.ts';
 import type { DowntimeRecord } from '../storage/types.ts';
 import type { GroupStatus } from './state.ts';
@@ -30,12 +30,67 @@ export function covers(downtime: DowntimeRecord, monitor: MonitorRef, groupTags:
   return appliesToMonitor(downtime, monitor) && scopeMatches(downtime.scope, groupTags);
 }
 
+const DAY = 86_400_000;
+
+/**
+ * The downtimes in force for a run of evaluations, with their windows cached over a span of
+ * days: expanding an RRULE walks from its start every time, too slow to repeat each minute.
+ */
+export class DowntimeSet {
+  readonly list: readonly DowntimeRecord[];
+  readonly #cache = new Map<string, { from: number; to: number; windows: DowntimeWindow[] }>();
+
+  constructor(downtimes: readonly DowntimeRecord[]) {
+    this.list = downtimes;
+  }
+
+  /** The downtime's windows overlapping [fromMs, toMs). */
+  windows(downtime: DowntimeRecord, fromMs: number, toMs: number): DowntimeWindow[] {
+    let cached = this.#cache.get(downtime.id);
+    if (!cached || fromMs < cached.from || toMs > cached.to) {
+      const from = fromMs - DAY;
+      const to = Math.max(toMs, fromMs) + 7 * DAY;
+      cached = { from, to, windows: downtimeWindows(downtime.schedule, from, to) };
+      this.#cache.set(downtime.id, cached);
+    }
+    return cached.windows.filter((w) => w.start < toMs && (w.end === null || w.end > fromMs));
+  }
+
+  /** True when one of the downtime's windows (cut short by a cancel) holds `atMs`. */
+  activeAt(downtime: DowntimeRecord, atMs: number): boolean {
+    if (downtime.canceled !== null && downtime.canceled <= atMs) return false;
+    return this.windows(downtime, atMs, atMs + 1).some(
+      (w) => w.start <= atMs && (w.end === null || w.end > atMs),
+    );
+  }
+
+  /** The first downtime muting this monitor's group at `atMs`, if any. */
+  mutingAt(monitor: MonitorRef, groupTags: readonly string[], atMs: number): DowntimeRecord | undefined {
+    return this.list.find((d) => covers(d, monitor, groupTags) && this.activeAt(d, atMs));
+  }
+
+  /** Window starts and ends in (fromMs, toMs], oldest first; a cancel ends the window it cuts. */
+  edgesBetween(fromMs: number, toMs: number): DowntimeEdge[] {
+    const edges: DowntimeEdge[] = [];
+    for (const downtime of this.list) {
+      const canceled = downtime.canceled ?? Number.POSITIVE_INFINITY;
+      for (const w of this.windows(downtime, fromMs - 1, toMs + 1)) {
+        if (w.start >= canceled) continue;
+        if (w.start > fromMs && w.start <= toMs) edges.push({ downtime, at: w.start, kind: 'start' });
+        const end = Math.min(w.end ?? Number.POSITIVE_INFINITY, canceled);
+        if (end > fromMs && end <= toMs) {
+          const endType = end === canceled && (w.end === null || canceled < w.end) ? 'canceled' : 'expired';
+          edges.push({ downtime, at: end, kind: 'end', endType });
+        }
+      }
+    }
+    return edges.sort((a, b) => a.at - b.at);
+  }
+}
+
 /** True when one of the downtime's windows (cut short by a cancel) holds `atMs`. */
 export function activeAt(downtime: DowntimeRecord, atMs: number): boolean {
-  if (downtime.canceled !== null && downtime.canceled <= atMs) return false;
-  return downtimeWindows(downtime.schedule, atMs, atMs + 1).some(
-    (w) => w.start <= atMs && (w.end === null || w.end > atMs),
-  );
+  return new DowntimeSet([downtime]).activeAt(downtime, atMs);
 }
 
 /** The first downtime muting this monitor's group at `atMs`, if any. */
@@ -45,7 +100,7 @@ export function mutingAt(
   groupTags: readonly string[],
   atMs: number,
 ): DowntimeRecord | undefined {
-  return downtimes.find((d) => covers(d, monitor, groupTags) && activeAt(d, atMs));
+  return new DowntimeSet(downtimes).mutingAt(monitor, groupTags, atMs);
 }
 
 /** Window starts and ends in (fromMs, toMs], oldest first; a cancel ends the window it cuts. */
@@ -54,20 +109,7 @@ export function edgesBetween(
   fromMs: number,
   toMs: number,
 ): DowntimeEdge[] {
-  const edges: DowntimeEdge[] = [];
-  for (const downtime of downtimes) {
-    const canceled = downtime.canceled ?? Number.POSITIVE_INFINITY;
-    for (const w of downtimeWindows(downtime.schedule, fromMs - 1, toMs + 1)) {
-      if (w.start >= canceled) continue;
-      if (w.start > fromMs && w.start <= toMs) edges.push({ downtime, at: w.start, kind: 'start' });
-      const end = Math.min(w.end ?? Number.POSITIVE_INFINITY, canceled);
-      if (end > fromMs && end <= toMs) {
-        const endType = end === canceled && (w.end === null || canceled < w.end) ? 'canceled' : 'expired';
-        edges.push({ downtime, at: end, kind: 'end', endType });
-      }
-    }
-  }
-  return edges.sort((a, b) => a.at - b.at);
+  return new DowntimeSet(downtimes).edgesBetween(fromMs, toMs);
 }
 
 /** Whether a group still in `status` is notified again when this downtime ends this way. */

@@ -20,7 +20,7 @@ import type {
 } from '../storage/types.ts';
 import { compileMonitor, EVALUATED_TYPES } from './definition.ts';
 import type { Delivery } from './delivery.ts';
-import { edgesBetween } from './downtime-match.ts';
+import { DowntimeSet } from './downtime-match.ts';
 import { MonitorRun, type PlannedNotification, type MonitorRun as Run, type RunEnvironment } from './run.ts';
 import type { GroupState, GroupStatus, MonitorState } from './state.ts';
 import { extractHandles } from './template.ts';
@@ -124,19 +124,30 @@ export class MonitorEngine {
   readonly #entries = new Map<number, Entry>();
   readonly #unsubscribe: () => void;
   #dirty = true;
+  /** The downtimes and their cached windows; dropped whenever one is created, edited or canceled. */
+  #downtimes: DowntimeSet | undefined;
   #lastCycle: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.#options = options;
-    this.#unsubscribe = options.store.monitors.changes.subscribe(() => {
+    const offMonitors = options.store.monitors.changes.subscribe(() => {
       this.#dirty = true;
     });
+    const offDowntimes = options.store.downtimes.changes.subscribe(() => {
+      this.#downtimes = undefined;
+    });
+    this.#unsubscribe = () => {
+      offMonitors();
+      offDowntimes();
+    };
   }
 
   /** The environment runs read: the metric store, the downtimes, the hosts. */
-  environment(downtimes: readonly DowntimeRecord[] = this.#options.store.downtimes.list()): RunEnvironment {
+  environment(
+    downtimes: DowntimeSet = new DowntimeSet(this.#options.store.downtimes.list()),
+  ): RunEnvironment {
     const hosts = this.#options.hosts;
     return { source: this.#options.source, downtimes, hostIp: (name) => hosts?.get(name)?.ip };
   }
@@ -231,7 +242,8 @@ export class MonitorEngine {
   /** One evaluation cycle at `atMs` (a whole minute): every due monitor, then downtime edges. */
   runCycle(atMs: number): CycleReport {
     this.#refresh();
-    const downtimes = this.#options.store.downtimes.list();
+    if (!this.#downtimes) this.#downtimes = new DowntimeSet(this.#options.store.downtimes.list());
+    const downtimes = this.#downtimes;
     const env = this.environment(downtimes);
     const notifications: PlannedNotification[] = [];
     const errors: { monitorId: number; error: string }[] = [];
@@ -297,10 +309,10 @@ export class MonitorEngine {
   }
 
   /** Tells the handles of a downtime's message when one of its windows starts or ends. */
-  #announceDowntimes(downtimes: readonly DowntimeRecord[], atMs: number): void {
+  #announceDowntimes(downtimes: DowntimeSet, atMs: number): void {
     const delivery = this.#options.delivery;
     if (!delivery || this.#lastCycle === undefined) return;
-    for (const edge of edgesBetween(downtimes, this.#lastCycle, atMs)) {
+    for (const edge of downtimes.edgesBetween(this.#lastCycle, atMs)) {
       const message = edge.downtime.message ?? '';
       const handles = extractHandles(message);
       if (handles.length === 0) continue;

@@ -4,9 +4,8 @@
  * preview both drive a MonitorRun, so a preview over stored data says exactly what the engine did.
  */
 import { evaluateMonitor, type SeriesSource } from '@dd-challenge/metric-query';
-import type { DowntimeRecord } from '../storage/types.ts';
 import type { CompiledMonitor } from './definition.ts';
-import { covers, edgesBetween, endNotifies, mutingAt } from './downtime-match.ts';
+import { covers, type DowntimeSet, endNotifies } from './downtime-match.ts';
 import {
   type EvaluatedGroup,
   type GroupStatus,
@@ -20,7 +19,8 @@ import { extractHandles, renderTemplate, tagValue } from './template.ts';
 /** What a run reads besides its own state. */
 export interface RunEnvironment {
   readonly source: SeriesSource;
-  readonly downtimes: readonly DowntimeRecord[];
+  /** The downtimes, with their windows cached across evaluations. */
+  readonly downtimes: DowntimeSet;
   /** The address of a host, for {{host.ip}}. */
   readonly hostIp: (host: string) => string | undefined;
 }
@@ -112,7 +112,7 @@ export class MonitorRun {
       ),
     );
     // A downtime that ended since the last evaluation re-notifies groups still triggered.
-    for (const edge of edgesBetween(env.downtimes, previous, atMs)) {
+    for (const edge of env.downtimes.edgesBetween(previous, atMs)) {
       if (edge.kind !== 'end' || !edge.endType) continue;
       for (const g of Object.values(state.groups)) {
         if (
@@ -200,7 +200,7 @@ export class MonitorRun {
 
     // Muting: a downtime covering the group now mutes it, except the first recovery of a
     // group whose trigger was announced (unless mute_first_recovery_notification).
-    const downtime = mutingAt(env.downtimes, { id: m.id, tags: m.tags }, tags, atMs);
+    const downtime = env.downtimes.mutingAt({ id: m.id, tags: m.tags }, tags, atMs);
     let muted = downtime !== undefined;
     if (
       downtime &&

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
-import { v1, v2 } from '@datadog/datadog-api-client';
 
 /**
  * Request bodies are checked against the official client's own models (the same metadata its
@@ -42,7 +41,10 @@ function loadTables(version: ApiVersion): Tables {
     `@datadog/datadog-api-client/dist/packages/datadog-api-client-${version}/models/ObjectSerializer.js`,
   );
   const source = readFileSync(file, 'utf8');
-  const ns = version === 'v1' ? v1 : v2;
+  // Loaded on first use: the client's models are thousands of modules, too slow for start-up.
+  const ns = require(`@datadog/datadog-api-client/dist/packages/datadog-api-client-${version}/index.js`) as {
+    ObjectSerializer: Tables['serializer'];
+  };
   return {
     models: ns as unknown as Record<string, unknown>,
     enums: literal(source, 'enumsMap') as Record<string, unknown[]>,

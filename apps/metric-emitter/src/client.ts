@@ -72,7 +72,13 @@ export function createMetricClient(options: ClientOptions): MetricClient {
   const statsd = new StatsD({
     ...(socketPath
       ? { protocol: 'uds' as const, path: socketPath }
-      : { protocol: 'udp' as const, host: config.agent.host, port: config.agent.dogstatsdPort }),
+      : // cacheDns: a host name (`datadog-agent` in compose) is resolved once a minute, not per send.
+        {
+          protocol: 'udp' as const,
+          host: config.agent.host,
+          port: config.agent.dogstatsdPort,
+          cacheDns: true,
+        }),
     globalTags: metricTags(config, options.version),
     // hot-shots would add DD_ENV/DD_SERVICE/DD_VERSION/DD_TAGS from process.env itself: the
     // tags above already say what the config decided (service:metric-emitter, not traced-api).

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@dd-challenge/config';
-import { startEmitter } from './emitter.ts';
+import { type Emitter, startEmitter } from './emitter.ts';
 import { createLogger } from './log.ts';
 
 /** Exit within this long of a signal even if the socket will not close. */
@@ -7,7 +7,7 @@ const SHUTDOWN_DEADLINE_MS = 1500;
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel);
-const emitter = startEmitter({ config, log });
+let emitter: Emitter | undefined;
 
 let shuttingDown = false;
 const shutdown = (signal: NodeJS.Signals) => {
@@ -18,7 +18,7 @@ const shutdown = (signal: NodeJS.Signals) => {
     log.warn('socket did not close in time; exiting anyway');
     process.exit(0);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  emitter.stop().then(
+  (emitter?.stop() ?? Promise.resolve()).then(
     () => process.exit(0),
     (error: unknown) => {
       log.error({ err: error }, 'error while stopping');
@@ -26,5 +26,9 @@ const shutdown = (signal: NodeJS.Signals) => {
     },
   );
 };
+// Before the first point: it can leave the process synchronously, and a signal that arrives
+// right after it must find the handlers in place.
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+
+emitter = startEmitter({ config, log });

@@ -50,9 +50,9 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
   for (let i = 0; i < len; i++) {
     if (n >= MIN_HISTORY) {
       const median = q(sorted, n, 0.5);
-      const spread = (q(sorted, n, 0.75) - q(sorted, n, 0.25)) / IQR_TO_SIGMA;
-      upper[i] = median + bounds * spread;
-      lower[i] = median - bounds * spread;
+      const spread = ((q(sorted, n, 0.75) - q(sorted, n, 0.25)) * bounds) / IQR_TO_SIGMA;
+      upper[i] = median + spread;
+      lower[i] = median - spread;
     }
     const v = values[i]!;
     if (v !== v) continue; // NaN: no point in this bucket

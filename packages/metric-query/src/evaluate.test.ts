@@ -747,6 +747,12 @@ describe('template variables and bad input', () => {
     const r = evaluate('avg:cpu{*}', { source, from: 10, to: 0 });
     expect(!r.ok && r.error.message).toBe('expected from <= to in UNIX seconds but got from=10, to=0');
   });
+  it('refuses times in milliseconds', () => {
+    const r = evaluate('avg:cpu{*}', { source, from: 1_700_000_000_000, to: 1_700_000_060_000 });
+    expect(!r.ok && r.error.message).toBe(
+      'from=1700000000000, to=1700000060000 look like milliseconds; pass UNIX seconds',
+    );
+  });
   it('a failing source becomes an error value', () => {
     const broken = {
       series: () => {

@@ -251,6 +251,22 @@ describe('evaluateMonitor', () => {
     expect(r.groups[0]).toMatchObject({ buckets: 6, emptyBuckets: 5, firstBucketHasData: false });
   });
 
+  it('reports now in milliseconds and a failing source instead of throwing', () => {
+    const m = monitor('avg(last_5m):avg:my_metric{*} > 1');
+    expect(evaluateMonitor(m, { source, now: 1_700_000_000_000 }).error).toBe(
+      'now=1700000000000 looks like milliseconds; pass UNIX seconds',
+    );
+    const broken = {
+      series: () => {
+        throw new Error('store closed');
+      },
+    };
+    expect(evaluateMonitor(m, { source: broken, now })).toEqual({
+      groups: [],
+      error: 'evaluation failed: store closed',
+    });
+  });
+
   it('reports an unsubstituted template variable instead of throwing', () => {
     expect(evaluateMonitor(monitor('avg(last_5m):avg:my_metric{$host} > 1'), { source, now })).toEqual({
       groups: [],

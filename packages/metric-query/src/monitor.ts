@@ -5,7 +5,7 @@
 import { isAnomalous } from './anomalies.ts';
 import type { Comparator, MonitorQuery, TimeAggregation } from './ast.ts';
 import { type EvalSeries, evalExpr } from './evaluate.ts';
-import { variablesOf } from './query.ts';
+import { MAX_UNIX_SECONDS, variablesOf } from './query.ts';
 import type { Grid } from './rollup.ts';
 import type { SeriesSource } from './source.ts';
 
@@ -134,56 +134,60 @@ function points(s: EvalSeries, grid: Grid, from: number, direction: 'both' | 'ab
 
 /** Evaluates a monitor query at `now`; never throws (a failure comes back in `error`). */
 export function evaluateMonitor(m: MonitorQuery, options: EvaluateMonitorOptions): MonitorEvaluation {
+  try {
+    return evaluateWindow(m, options);
+  } catch (e) {
+    return { groups: [], error: `evaluation failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function evaluateWindow(m: MonitorQuery, options: EvaluateMonitorOptions): MonitorEvaluation {
   const missing = variablesOf(m.query);
   if (missing.length > 0)
     return { groups: [], error: `template variable ${missing.map((v) => `$${v}`).join(', ')} has no value` };
   const { now, source } = options;
   if (!Number.isFinite(now)) return { groups: [], error: `expected now in UNIX seconds but got ${now}` };
+  if (Math.abs(now) > MAX_UNIX_SECONDS)
+    return { groups: [], error: `now=${now} looks like milliseconds; pass UNIX seconds` };
   const W = m.windowSeconds;
   const from = now - W;
-  try {
-    const current = windowPoints(m, source, from, now);
-    const past =
-      m.kind === 'metric'
-        ? undefined
-        : windowPoints(m, source, from - m.shiftSeconds!, now - m.shiftSeconds!);
-    const isAnomalies = m.query.kind === 'call' && m.query.name === 'anomalies';
-    const bucket = fullWindowBucket(m);
-    const nBuckets = Math.ceil(W / bucket);
-    const groups: MonitorGroup[] = [];
-    for (const [group, { tags, w }] of current) {
-      // An anomalies monitor compares the fraction of anomalous points with its threshold.
-      let value = isAnomalies
-        ? w.values.length > 0
-          ? w.anomalous / w.values.length
-          : undefined
-        : aggregate(w.values, m.timeAggregation);
-      if (past && value !== undefined) {
-        const before = past.get(group);
-        const old = before ? aggregate(before.w.values, m.timeAggregation) : undefined;
-        if (old === undefined) value = undefined;
-        else if (m.kind === 'change') value = value - old;
-        else value = old === 0 ? undefined : ((value - old) / Math.abs(old)) * 100;
-      }
-      const filled = new Uint8Array(nBuckets);
-      for (const t of w.times) {
-        const k = Math.min(nBuckets - 1, Math.floor((t - from) / bucket));
-        if (k >= 0) filled[k] = 1;
-      }
-      let empty = 0;
-      for (const f of filled) if (!f) empty++;
-      groups.push({
-        group,
-        tags,
-        value,
-        pointCount: w.values.length,
-        firstBucketHasData: filled[0] === 1,
-        emptyBuckets: empty,
-        buckets: nBuckets,
-      });
+  const current = windowPoints(m, source, from, now);
+  const past =
+    m.kind === 'metric' ? undefined : windowPoints(m, source, from - m.shiftSeconds!, now - m.shiftSeconds!);
+  const isAnomalies = m.query.kind === 'call' && m.query.name === 'anomalies';
+  const bucket = fullWindowBucket(m);
+  const nBuckets = Math.ceil(W / bucket);
+  const groups: MonitorGroup[] = [];
+  for (const [group, { tags, w }] of current) {
+    // An anomalies monitor compares the fraction of anomalous points with its threshold.
+    let value = isAnomalies
+      ? w.values.length > 0
+        ? w.anomalous / w.values.length
+        : undefined
+      : aggregate(w.values, m.timeAggregation);
+    if (past && value !== undefined) {
+      const before = past.get(group);
+      const old = before ? aggregate(before.w.values, m.timeAggregation) : undefined;
+      if (old === undefined) value = undefined;
+      else if (m.kind === 'change') value = value - old;
+      else value = old === 0 ? undefined : ((value - old) / Math.abs(old)) * 100;
     }
-    return { groups };
-  } catch (e) {
-    return { groups: [], error: `evaluation failed: ${e instanceof Error ? e.message : String(e)}` };
+    const filled = new Uint8Array(nBuckets);
+    for (const t of w.times) {
+      const k = Math.min(nBuckets - 1, Math.floor((t - from) / bucket));
+      if (k >= 0) filled[k] = 1;
+    }
+    let empty = 0;
+    for (const f of filled) if (!f) empty++;
+    groups.push({
+      group,
+      tags,
+      value,
+      pointCount: w.values.length,
+      firstBucketHasData: filled[0] === 1,
+      emptyBuckets: empty,
+      buckets: nBuckets,
+    });
   }
+  return { groups };
 }

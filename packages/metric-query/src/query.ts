@@ -49,34 +49,48 @@ function failure(text: string, message: string): ParseResult<never> {
 
 /** Evaluates a query over [from, to] (UNIX seconds); errors are values, never throws. */
 export function evaluate(query: string | Expr, options: EvaluateOptions): ParseResult<QueryResponse> {
-  let expr: Expr;
-  if (typeof query === 'string') {
-    const parsed = parse(query);
-    if (!parsed.ok) return parsed;
-    expr = parsed.value;
-  } else expr = query;
-  const text = typeof query === 'string' ? query : format(query);
-  const { from, to } = options;
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
-    return failure(text, `expected from <= to in UNIX seconds but got from=${from}, to=${to}`);
-  }
-  if (options.interval !== undefined && !(options.interval > 0)) {
-    return failure(text, `expected a positive interval but got ${options.interval}`);
-  }
-  if (options.templateVariables) expr = substituteTemplateVariables(expr, options.templateVariables);
-  const missing = variablesOf(expr);
-  if (missing.length > 0) {
-    return failure(
-      text,
-      `template variable ${missing.map((v) => `$${v}`).join(', ')} has no value; substitute it first`,
-    );
-  }
-  const interval = options.interval ?? defaultInterval(from, to);
+  let text = typeof query === 'string' ? query : '';
   try {
+    let expr: Expr;
+    if (typeof query === 'string') {
+      const parsed = parse(query);
+      if (!parsed.ok) return parsed;
+      expr = parsed.value;
+    } else {
+      expr = query;
+      text = format(query);
+    }
+    const problem = checkRange(options);
+    if (problem) return failure(text, problem);
+    if (options.templateVariables) expr = substituteTemplateVariables(expr, options.templateVariables);
+    const missing = variablesOf(expr);
+    if (missing.length > 0) {
+      return failure(
+        text,
+        `template variable ${missing.map((v) => `$${v}`).join(', ')} has no value; substitute it first`,
+      );
+    }
+    const { from, to } = options;
+    const interval = options.interval ?? defaultInterval(from, to);
     const r = evalExpr(expr, { source: options.source, interval }, from, to);
     const groupBy = firstMetric(expr)?.groupBy ?? [];
     return { ok: true, value: buildResponse(text, groupBy, r, from, to, makeGrid(from, to, interval)) };
   } catch (e) {
     return failure(text, `evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Year 5138 in UNIX seconds: larger times are milliseconds passed by mistake. */
+export const MAX_UNIX_SECONDS = 1e11;
+
+function checkRange(options: EvaluateOptions): string | undefined {
+  const { from, to, interval } = options;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
+    return `expected from <= to in UNIX seconds but got from=${from}, to=${to}`;
+  }
+  if (Math.abs(from) > MAX_UNIX_SECONDS || Math.abs(to) > MAX_UNIX_SECONDS) {
+    return `from=${from}, to=${to} look like milliseconds; pass UNIX seconds`;
+  }
+  if (interval !== undefined && !(interval > 0)) return `expected a positive interval but got ${interval}`;
+  return undefined;
 }

@@ -23,10 +23,13 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Text Go's ParseFloat accepts beyond plain decimals (slow path only). */
 const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 
-interface CacheEntry {
-  readonly key: Buffer;
+/** Node's Buffer has latin1Slice (what toString('latin1') calls) without the argument checks. */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** What a line's shape (name, and everything after the value) resolves to, once parsed. */
+interface Shape {
   readonly ctx: MetricContext;
-  next: CacheEntry | undefined;
+  readonly rate: number;
 }
 
 export interface ParserDeps {
@@ -39,15 +42,18 @@ export interface ParserDeps {
 }
 
 /**
- * The DogStatsD datagram parser, working on the packet's bytes: no regex and no string per line
- * on the hot path. A line's context (name, type, tags) is found by a hash of its raw bytes in a
- * cache, so only a new shape of line allocates strings. Rules follow the Agent's parser
+ * The DogStatsD datagram parser, working on the packet's bytes, no regex on the hot path. A
+ * line's shape (its name, and its type, rate and tags after the value) is looked up as two
+ * latin1 strings in a cache, so a known shape costs no field parsing and no tag work; only a new
+ * shape splits tags and normalises them. Rules follow the Agent's parser
  * (comp/dogstatsd/server/impl/parse*.go): split on `\n`, then `|`; `name:v1[:v2…]`; optional
  * fields by prefix in any order (`@` rate, `#` tags, `T` timestamp, others ignored).
  */
 export class DogStatsDParser {
   readonly #deps: ParserDeps;
-  readonly #cache = new Map<number, CacheEntry>();
+  /** name (latin1 bytes) -> text after the value (`type|@rate|#tags`, latin1) -> shape. */
+  readonly #shapes = new Map<string, Map<string, Shape>>();
+  #shapeCount = 0;
   readonly #values = new Float64Array(256);
   #now = 0;
 
@@ -78,7 +84,10 @@ export class DogStatsDParser {
       }
       s = le + 1;
     }
-    if (this.#cache.size > 100_000) this.#cache.clear();
+    if (this.#shapeCount > 100_000) {
+      this.#shapes.clear();
+      this.#shapeCount = 0;
+    }
   }
 
   #line(buf: Buffer, s: number, e: number): void {
@@ -109,43 +118,67 @@ export class DogStatsDParser {
       stats.error('missing type');
       return;
     }
-    let p2 = p1 + 1;
-    while (p2 < e && buf[p2] !== PIPE) p2++;
-    const kind = kindOf(buf, p1 + 1, p2);
-    if (kind === undefined) {
-      stats.error(p2 === p1 + 1 ? 'missing type' : 'unknown metric type');
-      return;
-    }
-
+    // Fast path: a line shape seen before (same name, type, rate and tags) needs no field parsing
+    // and no tag work; only its value is read. Two short latin1 strings are the whole cost.
+    const nameKey = (buf as Latin1Buffer).latin1Slice(s, colon);
+    const restKey = (buf as Latin1Buffer).latin1Slice(p1 + 1, e);
+    let byRest = this.#shapes.get(nameKey);
+    const known = byRest?.get(restKey);
+    let ctx: MetricContext;
     let rate = 1;
-    let tagStart = -1;
-    let tagEnd = -1;
     let timestamp = 0;
-    let f = p2 + 1;
-    while (f < e) {
-      let fe = f;
-      while (fe < e && buf[fe] !== PIPE) fe++;
-      const c = buf[f];
-      if (c === AT) {
-        rate = parseNumber(buf, f + 1, fe);
-        if (!(rate > 0 && rate <= 1)) {
-          stats.error('invalid sample rate');
-          return;
-        }
-      } else if (c === HASH) {
-        tagStart = f + 1;
-        tagEnd = fe;
-      } else if (c === T_UPPER) {
-        timestamp = parseNumber(buf, f + 1, fe);
-        if (!(timestamp > 0) || !Number.isInteger(timestamp)) {
-          stats.error('invalid timestamp');
-          return;
-        }
+    if (known !== undefined && !known.ctx.expired) {
+      ctx = known.ctx;
+      rate = known.rate;
+    } else {
+      let p2 = p1 + 1;
+      while (p2 < e && buf[p2] !== PIPE) p2++;
+      const kind = kindOf(buf, p1 + 1, p2);
+      if (kind === undefined) {
+        stats.error(p2 === p1 + 1 ? 'missing type' : 'unknown metric type');
+        return;
       }
-      f = fe + 1;
+      let tagStart = -1;
+      let tagEnd = -1;
+      let f = p2 + 1;
+      while (f < e) {
+        let fe = f;
+        while (fe < e && buf[fe] !== PIPE) fe++;
+        const c = buf[f];
+        if (c === AT) {
+          rate = parseNumber(buf, f + 1, fe);
+          if (!(rate > 0 && rate <= 1)) {
+            stats.error('invalid sample rate');
+            return;
+          }
+        } else if (c === HASH) {
+          tagStart = f + 1;
+          tagEnd = fe;
+        } else if (c === T_UPPER) {
+          timestamp = parseNumber(buf, f + 1, fe);
+          if (!(timestamp > 0) || !Number.isInteger(timestamp)) {
+            stats.error('invalid timestamp');
+            return;
+          }
+        }
+        f = fe + 1;
+      }
+      ctx = this.#context(
+        buf.toString('utf8', s, colon),
+        kind,
+        tagStart < 0 ? '' : buf.toString('utf8', tagStart, tagEnd),
+      );
+      // Lines with |T carry a new timestamp each time: their shapes are not worth keeping.
+      if (timestamp === 0) {
+        if (!byRest) {
+          byRest = new Map();
+          this.#shapes.set(nameKey, byRest);
+        }
+        byRest.set(restKey, { ctx, rate });
+        this.#shapeCount++;
+      }
     }
-
-    const ctx = this.#context(buf, s, colon, kind, p1 + 1, p2, tagStart, tagEnd);
+    const kind = ctx.kind;
     const agg = this.#deps.aggregator;
     if (kind === 'set') {
       if (colon + 1 === p1) {
@@ -199,50 +232,11 @@ export class DogStatsDParser {
     stats.metricLines++;
   }
 
-  #context(
-    buf: Buffer,
-    ns: number,
-    ne: number,
-    kind: MetricKind,
-    ks: number,
-    ke: number,
-    ts: number,
-    te: number,
-  ): MetricContext {
-    let h = 0x811c9dc5;
-    for (let i = ns; i < ne; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-    for (let i = ks; i < ke; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-    for (let i = ts; i < te; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-    const nameLen = ne - ns;
-    const typeLen = ke - ks;
-    const tagLen = te - ts;
-    const head = this.#cache.get(h);
-    for (let entry = head; entry !== undefined; entry = entry.next) {
-      const k = entry.key;
-      if (k.length !== nameLen + typeLen + tagLen + 2 || entry.ctx.expired) continue;
-      if (k[nameLen] !== 0 || k[nameLen + typeLen + 1] !== 0) continue;
-      let same = true;
-      for (let i = 0; i < nameLen && same; i++) same = k[i] === buf[ns + i];
-      for (let i = 0; i < typeLen && same; i++) same = k[nameLen + 1 + i] === buf[ks + i];
-      const o = nameLen + typeLen + 2;
-      for (let i = 0; i < tagLen && same; i++) same = k[o + i] === buf[ts + i];
-      if (same) return entry.ctx;
-    }
-    const name = buf.toString('utf8', ns, ne);
-    const raw = tagLen > 0 ? buf.toString('utf8', ts, te).split(',') : [];
-    const tags = enrichTags(raw, this.#deps.hosts);
+  #context(name: string, kind: MetricKind, rawTags: string): MetricContext {
+    const tags = enrichTags(rawTags.length > 0 ? rawTags.split(',') : [], this.#deps.hosts);
     const host = tags.find((t) => t.startsWith('host:'));
     if (host) this.#deps.hosts.seen(host.slice(5), this.#now);
-    const ctx = this.#deps.aggregator.context(name, kind, tags);
-    const key = Buffer.allocUnsafe(nameLen + typeLen + tagLen + 2);
-    buf.copy(key, 0, ns, ne);
-    key[nameLen] = 0;
-    buf.copy(key, nameLen + 1, ks, ke);
-    key[nameLen + typeLen + 1] = 0;
-    if (tagLen > 0) buf.copy(key, nameLen + typeLen + 2, ts, te);
-    const live = head?.ctx.expired ? undefined : head;
-    this.#cache.set(h, { key, ctx, next: live });
-    return ctx;
+    return this.#deps.aggregator.context(name, kind, tags);
   }
 
   #event(buf: Buffer, s: number, e: number): void {

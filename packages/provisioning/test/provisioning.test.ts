@@ -2,8 +2,14 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { v1 } from '@datadog/datadog-api-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { executePlan } from '../src/apply.ts';
 import { createApi } from '../src/client.ts';
-import { challengeSet, definitionSettings } from '../src/definitions/index.ts';
+import {
+  challengeSet,
+  definitionSettings,
+  myMetricMonitor,
+  ownershipTags,
+} from '../src/definitions/index.ts';
 import { destroy } from '../src/destroy.ts';
 import { readInventory } from '../src/inventory.ts';
 import { plan } from '../src/plan.ts';
@@ -116,6 +122,28 @@ describe('drift and changes', () => {
     expect(changed.map((c) => c.action === 'update' && c.fields)).toEqual([
       [{ path: 'options.thresholds.warning', before: 500, after: 400 }],
     ]);
+  });
+  it('validates a monitor before creating it: a rejected one is reported with the API message, nothing created', async () => {
+    const api = createApi({ ...env.target, apiUrl: proxy.url });
+    const base = myMetricMonitor(definitionSettings(env.config)).body;
+    const bad = {
+      kind: 'monitor' as const,
+      name: 'bad-monitor',
+      body: {
+        ...base,
+        query: 'avg(last_5m):avg:my_metric{*} by {host} >',
+        tags: ownershipTags('bad-monitor'),
+      },
+    };
+    const [outcome] = await executePlan(api, {
+      empty: false,
+      changes: [{ action: 'create', kind: 'monitor', name: 'bad-monitor', definition: bad }],
+    });
+    expect(outcome?.ok).toBe(false);
+    expect(outcome?.error).toMatch(
+      /^Creating monitor bad-monitor failed: HTTP 400: .+ — the target rejected the definition/,
+    );
+    expect(proxy.log.map((e) => `${e.method} ${e.path}`)).toEqual(['POST /api/v1/monitor/validate']);
   });
 });
 

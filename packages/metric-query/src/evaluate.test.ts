@@ -500,6 +500,59 @@ const cases: Case[] = [
     expected: [{ tag_set: [], pointlist: pts([[1030, 2.5]]) }],
   },
   {
+    desc: 'clamp_min, clamp_max, cutoff_min',
+    input: 'clamp_min(avg:num{*}, 15) * 100 + clamp_max(avg:num{*}, 15) + cutoff_min(avg:num{*}, 20) * 0',
+    from: 0,
+    to: 20,
+    interval: 10,
+    // cutoff_min drops 10 at t=0, so only t=10 and t=20 remain
+    expected: [
+      {
+        tag_set: [],
+        pointlist: pts([
+          [10, 2000 + 15],
+          [20, 3000 + 15],
+        ]),
+      },
+    ],
+  },
+  {
+    desc: 'default_zero fills the empty bucket',
+    input: 'default_zero(avg:den{*})',
+    from: 0,
+    to: 20,
+    interval: 10,
+    expected: [
+      {
+        tag_set: [],
+        pointlist: pts([
+          [0, 2],
+          [10, 0],
+          [20, 0],
+        ]),
+      },
+    ],
+  },
+  {
+    desc: 'count_nonzero and count_not_null across groups',
+    input: 'count_not_null(avg:i{*} by {host}) * 10 + count_nonzero(avg:i{*} by {host})',
+    from: 0,
+    to: 30,
+    interval: 10,
+    // t=0: a=0 (not null, zero), b=100; t=10,20: only a; t=30: both
+    expected: [
+      {
+        tag_set: [],
+        pointlist: pts([
+          [0, 21],
+          [10, 11],
+          [20, 11],
+          [30, 22],
+        ]),
+      },
+    ],
+  },
+  {
     desc: 'abs / log10',
     input: 'log10(abs(-avg:num{*}))',
     from: 0,

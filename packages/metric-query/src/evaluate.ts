@@ -358,6 +358,20 @@ function evalCall(e: CallExpr, ctx: EvalContext, from: number, to: number): Eval
     };
   }
   if (e.name === 'top') return evalTop(e, asSeries(evalExpr(inner, ctx, from, to), target));
+  if (e.name === 'count_nonzero' || e.name === 'count_not_null') {
+    return evalCount(e.name, asSeries(evalExpr(inner, ctx, from, to), target));
+  }
+  const pointwise = POINTWISE[e.name];
+  if (pointwise) {
+    const limit = numberArg(e, 1) ?? 0;
+    const label =
+      e.args.length > 1 ? (s: string) => `${e.name}(${s}, ${limit})` : (s: string) => `${e.name}(${s})`;
+    return mapEvaluated(
+      { kind: 'series', ...asSeries(evalExpr(inner, ctx, from, to), target) },
+      (x) => pointwise(x, limit),
+      label,
+    );
+  }
   if (e.name === 'anomalies') {
     const bounds = numberArg(e, 2) ?? 2;
     const ext = asSeries(evalExpr(inner, ctx, from - ANOMALY_WINDOW * interval, to), target);
@@ -396,6 +410,41 @@ function evalCall(e: CallExpr, ctx: EvalContext, from: number, to: number): Eval
     };
   });
   return { kind: 'series', grid, series };
+}
+
+/** Functions of one point: clamp_min/max bound values, cutoff_min/max drop them, default_zero fills gaps. */
+const POINTWISE: Readonly<Record<string, (x: number, limit: number) => number>> = {
+  clamp_min: (x, n) => (x < n ? n : x),
+  clamp_max: (x, n) => (x > n ? n : x),
+  cutoff_min: (x, n) => (x < n ? Number.NaN : x),
+  cutoff_max: (x, n) => (x > n ? Number.NaN : x),
+  default_zero: (x) => (Number.isNaN(x) ? 0 : x),
+};
+
+/** count_nonzero / count_not_null: how many series have a (non-zero) point in each bucket. */
+function evalCount(name: string, r: { grid: Grid; series: readonly EvalSeries[] }): Evaluated {
+  const values = new Float64Array(r.grid.length);
+  for (const s of r.series) {
+    for (let i = 0; i < values.length; i++) {
+      const v = s.values[i]!;
+      if (!Number.isNaN(v) && (name === 'count_not_null' || v !== 0)) values[i]!++;
+    }
+  }
+  const first = r.series[0];
+  const series: EvalSeries[] = first
+    ? [
+        {
+          metric: first.metric,
+          tags: [],
+          scope: first.scope,
+          aggr: null,
+          expression: `${name}(${first.expression})`,
+          values,
+          isRate: false,
+        },
+      ]
+    : [];
+  return { kind: 'series', grid: r.grid, series };
 }
 
 /** top(q, n, by, dir): the n series ranking first by a reducer over the range. */

@@ -46,6 +46,13 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   median_5: unary,
   median_7: unary,
   median_9: unary,
+  default_zero: unary,
+  count_nonzero: unary,
+  count_not_null: unary,
+  clamp_min: { params: [Q, { name: 'limit', type: 'number' }] },
+  clamp_max: { params: [Q, { name: 'limit', type: 'number' }] },
+  cutoff_min: { params: [Q, { name: 'threshold', type: 'number' }] },
+  cutoff_max: { params: [Q, { name: 'threshold', type: 'number' }] },
   timeshift: { params: [Q, { name: 'seconds', type: 'number' }] },
   top: {
     params: [

@@ -13,8 +13,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../storage/store.ts';
 import type {
-  DowntimeRecord,
   MonitorGroupState,
+  MonitorStateWrite,
   MonitorTransition,
   StoredMonitor,
 } from '../storage/types.ts';
@@ -247,6 +247,8 @@ export class MonitorEngine {
     const env = this.environment(downtimes);
     const notifications: PlannedNotification[] = [];
     const errors: { monitorId: number; error: string }[] = [];
+    const writes: { id: number; write: MonitorStateWrite }[] = [];
+    const sent: { n: PlannedNotification; run: Run }[] = [];
     let evaluated = 0;
     for (const [id, entry] of this.#entries) {
       const run = entry.run;
@@ -263,20 +265,24 @@ export class MonitorEngine {
       entry.error = undefined;
       const groups: Record<string, MonitorGroupState> = {};
       for (const g of Object.values(run.state.groups)) groups[g.group] = storedGroup(g);
-      const written = this.#options.store.monitors.writeState(id, {
-        at: atMs,
-        overallState: run.state.overall,
-        groups,
-        transitions: result.notifications.map(historyEntry),
+      writes.push({
+        id,
+        write: {
+          at: atMs,
+          overallState: run.state.overall,
+          groups,
+          transitions: result.notifications.map(historyEntry),
+        },
       });
-      if (!written) {
-        this.#entries.delete(id);
-        continue;
-      }
-      for (const n of result.notifications) {
-        notifications.push(n);
-        this.#deliver(n, run);
-      }
+      for (const n of result.notifications) sent.push({ n, run });
+    }
+    // One transaction for the whole cycle; a monitor deleted meanwhile notifies nobody.
+    const gone = new Set(this.#options.store.monitors.writeStates(writes));
+    for (const id of gone) this.#entries.delete(id);
+    for (const { n, run } of sent) {
+      if (gone.has(n.monitorId)) continue;
+      notifications.push(n);
+      this.#deliver(n, run);
     }
     this.#announceDowntimes(downtimes, atMs);
     this.#lastCycle = atMs;

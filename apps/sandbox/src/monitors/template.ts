@@ -256,9 +256,22 @@ function renderNodes(
   }
 }
 
+const parsedCache = new Map<string, Parsed>();
+
+/** Parses once per distinct message (the engine renders the same few messages all day). */
+function cachedParse(source: string): Parsed {
+  let parsed = parsedCache.get(source);
+  if (!parsed) {
+    parsed = parseTemplate(source);
+    if (parsedCache.size >= 5000) parsedCache.clear();
+    parsedCache.set(source, parsed);
+  }
+  return parsed;
+}
+
 /** Renders a monitor message for one transition. */
 export function renderTemplate(source: string, ctx: TemplateContext): RenderResult {
-  const parsed = parseTemplate(source);
+  const parsed = cachedParse(source);
   const out: string[] = [];
   const unresolved = new Set<string>();
   const errors = [...parsed.errors];

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { ChangeFeed } from './changes.ts';
 import { transaction } from './db.ts';
 import type {
@@ -89,23 +89,47 @@ export class MonitorRepository {
    * Returns false when the monitor was deleted meanwhile (nothing is written).
    */
   writeState(id: number, write: MonitorStateWrite): boolean {
-    return transaction(this.#db, () => {
-      const row = this.#db.prepare('SELECT overall_state FROM monitors WHERE id = ?').get(id);
-      if (!row) return false;
-      const changed = row.overall_state !== write.overallState;
-      this.#db
-        .prepare(
-          `UPDATE monitors SET overall_state = ?, groups = ?, state_at_ms = ?,
-             overall_state_modified_ms = CASE WHEN ? THEN ? ELSE overall_state_modified_ms END
-           WHERE id = ?`,
-        )
-        .run(write.overallState, JSON.stringify(write.groups), write.at, changed ? 1 : 0, write.at, id);
-      const insert = this.#db.prepare(
+    return transaction(this.#db, () => this.#writeState(id, write));
+  }
+
+  /**
+   * Many writeState calls in one transaction (the engine's whole evaluation cycle: one commit
+   * instead of one per monitor). Returns the ids that no longer exist (nothing written for them).
+   */
+  writeStates(writes: readonly { readonly id: number; readonly write: MonitorStateWrite }[]): number[] {
+    if (writes.length === 0) return [];
+    return transaction(this.#db, () =>
+      writes.filter(({ id, write }) => !this.#writeState(id, write)).map((w) => w.id),
+    );
+  }
+
+  // Prepared once: the engine writes every monitor every minute.
+  #stateStatements?: { update: StatementSync; insert: StatementSync };
+
+  #writeState(id: number, write: MonitorStateWrite): boolean {
+    this.#stateStatements ??= {
+      update: this.#db.prepare(
+        `UPDATE monitors SET groups = ?, state_at_ms = ?,
+           overall_state_modified_ms = CASE WHEN overall_state IS NOT ? THEN ? ELSE overall_state_modified_ms END,
+           overall_state = ?
+         WHERE id = ?`,
+      ),
+      insert: this.#db.prepare(
         'INSERT INTO monitor_history (monitor_id, at_ms, grp, doc) VALUES (?, ?, ?, ?)',
-      );
-      for (const t of write.transitions ?? []) insert.run(id, t.at, t.group, JSON.stringify(t));
-      return true;
-    });
+      ),
+    };
+    const { update, insert } = this.#stateStatements;
+    const result = update.run(
+      JSON.stringify(write.groups),
+      write.at,
+      write.overallState,
+      write.at,
+      write.overallState,
+      id,
+    );
+    if (result.changes !== 1) return false;
+    for (const t of write.transitions ?? []) insert.run(id, t.at, t.group, JSON.stringify(t));
+    return true;
   }
 
   /** The stored state; undefined when the monitor does not exist. */

@@ -16,6 +16,7 @@ describe('dashboards API through the official client', () => {
     title: 'Service overview: API & DB',
     layoutType: 'ordered',
     description: 'golden signals',
+    defaultTimeframe: { type: 'live', unit: 'hour', value: 4 },
     templateVariables: [{ name: 'env', prefix: 'env', availableValues: ['dev', 'prod'], defaults: ['dev'] }],
     widgets: [
       {
@@ -46,6 +47,7 @@ describe('dashboards API through the official client', () => {
     const group = created.widgets[1]?.definition as v1.GroupWidgetDefinition;
     expect(typeof group.widgets[0]?.id).toBe('number');
     expect(created.templateVariables?.[0]?.defaults).toEqual(['dev']);
+    expect(created.defaultTimeframe).toEqual({ type: 'live', unit: 'hour', value: 4 });
 
     const got = await api.getDashboard({ dashboardId: created.id as string });
     expect(got.title).toBe('Service overview: API & DB');
@@ -108,6 +110,15 @@ describe('dashboards API through the official client', () => {
         widgets: [{ definition: { type: 'timeseries', requests: 'q' } }],
       },
       "'widgets[0].definition.requests' must be an array, not string",
+    ],
+    [
+      {
+        title: 'x',
+        layout_type: 'ordered',
+        widgets: [],
+        default_timeframe: { type: 'live', unit: 'fortnight', value: 1 },
+      },
+      `'default_timeframe.unit' must be one of "minute", "hour", "day", "week", "month", "year"; got "fortnight"`,
     ],
     [
       {

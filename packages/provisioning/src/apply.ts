@@ -144,12 +144,12 @@ export async function executePlan(api: Api, planned: Plan): Promise<Outcome[]> {
 export async function apply(
   api: Api,
   desired: readonly Definition[],
-  options: { maxRounds?: number; onPlan?: (plan: Plan, round: number) => void } = {},
+  options: { maxRounds?: number; refresh?: boolean; onPlan?: (plan: Plan, round: number) => void } = {},
 ): Promise<ApplyResult> {
   const maxRounds = options.maxRounds ?? 3;
   const final = new Map<string, Outcome>();
   for (let round = 1; ; round++) {
-    const planned = await plan(api, desired);
+    const planned = await plan(api, desired, { refresh: options.refresh });
     options.onPlan?.(planned, round);
     const outcomes = await executePlan(api, planned);
     for (const o of outcomes) {

@@ -153,6 +153,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'apply': {
         const result = await apply(api, desired, {
+          refresh: args.refresh,
           onPlan: (planned, round) => {
             if (!args.json && !planned.empty) {
               write(

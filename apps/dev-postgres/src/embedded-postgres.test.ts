@@ -48,6 +48,25 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 
+  it('stop() drops connections and refuses new ones; restart() serves the same data again', async () => {
+    const server = await startEmbeddedPostgres({ port: 0 });
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    pool.on('error', () => {});
+    try {
+      await pool.query('CREATE TABLE t (v text)');
+      await pool.query('INSERT INTO t VALUES ($1)', ['before']);
+      await server.stop();
+      await expect(pool.query('SELECT 1')).rejects.toThrow();
+      await expect(new pg.Client({ connectionString: server.url }).connect()).rejects.toThrow(/ECONNREFUSED/);
+      await server.restart();
+      const { rows } = await pool.query('SELECT v FROM t');
+      expect(rows).toEqual([{ v: 'before' }]);
+    } finally {
+      await pool.end();
+      await server.close();
+    }
+  });
+
   it('keeps data in dataDir across a restart on the same port', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'dev-postgres-'));
     dirs.push(dataDir);

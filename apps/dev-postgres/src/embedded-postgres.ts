@@ -18,6 +18,10 @@ export interface EmbeddedPostgres {
   url: string;
   port: number;
   host: string;
+  /** Drops every client connection and stops listening, keeping the database: an outage. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after stop(): the outage is over. */
+  restart(): Promise<void>;
   /** Disconnects every client, stops listening and closes the database (flushing it to dataDir). */
   close(): Promise<void>;
 }
@@ -34,12 +38,9 @@ export async function startEmbeddedPostgres(
   const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   // pglite-socket multiplexes many client connections over PGlite's single backend: queries
   // are queued and a connection inside a transaction keeps the backend until it ends.
-  const server = new PGLiteSocketServer({
-    db,
-    host,
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 64,
-  });
+  const serve = (port: number) =>
+    new PGLiteSocketServer({ db, host, port, maxConnections: options.maxConnections ?? 64 });
+  let server = serve(options.port ?? 0);
   try {
     await server.start();
   } catch (error) {
@@ -47,15 +48,28 @@ export async function startEmbeddedPostgres(
     throw error;
   }
   const port = listeningPort(server.getServerConn());
+  let serving = true;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
     url: `postgres://postgres@${urlHost}:${port}/postgres`,
     port,
     host,
+    async stop() {
+      if (!serving) return;
+      serving = false;
+      await server.stop();
+    },
+    async restart() {
+      if (serving || closing) return;
+      server = serve(port);
+      await server.start();
+      serving = true;
+    },
     close() {
       closing ??= (async () => {
-        await server.stop();
+        if (serving) await server.stop();
+        serving = false;
         await db.close();
       })();
       return closing;

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '@dd-challenge/config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@dd-challenge/dev-postgres';
 import type { FastifyInstance } from 'fastify';
@@ -21,7 +18,6 @@ interface Outcome {
 // The database goes away under traffic: answers must be 201 or a quick 503, never a hang or a
 // 500, and every note acknowledged with 201 must still be there once the database is back.
 describe('database faults', () => {
-  let dataDir: string;
   let db: EmbeddedPostgres;
   let proxy: TcpProxy;
   let app: FastifyInstance;
@@ -29,8 +25,9 @@ describe('database faults', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'traced-api-faults-'));
-    db = await startEmbeddedPostgres({ port: 0, dataDir });
+    // In memory: stop() is the outage (every connection dropped, the port refusing) and
+    // restart() the recovery, without a data directory to initialise on busy cores.
+    db = await startEmbeddedPostgres({ port: 0 });
     proxy = await startTcpProxy({ host: '127.0.0.1', port: db.port });
     const config = loadConfig({
       env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/postgres` },
@@ -45,7 +42,6 @@ describe('database faults', () => {
     await pool?.end();
     await proxy?.close();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   async function post(): Promise<Outcome> {
@@ -90,7 +86,7 @@ describe('database faults', () => {
     const load = traffic(4);
     await sleep(1000);
     const beforeStop = load.outcomes.length;
-    await db.close(); // mid-traffic
+    await db.stop(); // mid-traffic
     await sleep(2500);
     const outcomes = await load.stop();
 
@@ -106,7 +102,7 @@ describe('database faults', () => {
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(2000);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
 
-    db = await startEmbeddedPostgres({ port: db.port, dataDir });
+    await db.restart();
     const back = performance.now();
     let recovered: Outcome | undefined;
     while (performance.now() - back < 5000) {

@@ -57,7 +57,8 @@ export async function startAppProcess(options: {
   child.stderr.on('data', collect(stderr));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  // Generous: loading dd-trace through the loader hooks takes long on two busy cores.
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (!stdout.some((l) => l.includes('Server listening'))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -164,6 +164,15 @@ describe('step', () => {
     expect(transitions[1]).toMatchObject({ value: 900, firstTriggeredAt: transitions[0]?.at });
   });
 
+  it('with the groups seen over the timeframe, No Data comes exactly when that set loses the group', () => {
+    let state = step(initialState(0), rules, [g(100)], 60).state;
+    // silent in the window, but the caller saw a point within the last 10 minutes: still OK
+    state = step(state, rules, [], 360, new Set(['*'])).state;
+    expect(state.overall).toBe('OK');
+    const r = step(state, rules, [], 420, new Set());
+    expect(r.transitions.map((t) => t.to)).toEqual(['No Data']);
+  });
+
   it('the default no-data timeframe is twice the window', () => {
     expect(noDataMinutes({ ...rules, noDataTimeframe: undefined })).toBe(10);
     expect(noDataMinutes({ ...rules, noDataTimeframe: null, windowSeconds: 3600 })).toBe(120);

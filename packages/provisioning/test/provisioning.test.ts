@@ -35,7 +35,11 @@ describe('apply on an empty sandbox, then plan', () => {
     expect(r.code).toBe(0);
     const result = r.json();
     expect(result.outcomes.map((o: { action: string }) => o.action)).toEqual(Array(5).fill('create'));
-    for (const o of result.outcomes) expect(o.url).toMatch(new RegExp(`^${proxy.url}/(dashboard|monitors)`));
+    for (const o of result.outcomes) {
+      expect(o.url).toMatch(new RegExp(`^${proxy.url}/(dashboard|monitors)`));
+      // The printed URL opens the resource in the sandbox console (the same paths as app.<site>).
+      expect([o.url, (await fetch(o.url)).status]).toEqual([o.url, 200]);
+    }
 
     const api = createApi(env.target);
     const [monitor] = await api.monitors.listMonitors({ monitorTags: 'challenge-id:my-metric-high' });

@@ -167,9 +167,9 @@ describe('step', () => {
   it('with the groups seen over the timeframe, No Data comes exactly when that set loses the group', () => {
     let state = step(initialState(0), rules, [g(100)], 60).state;
     // silent in the window, but the caller saw a point within the last 10 minutes: still OK
-    state = step(state, rules, [], 360, new Set(['*'])).state;
+    state = step(state, rules, [], 600, new Set(['*'])).state;
     expect(state.overall).toBe('OK');
-    const r = step(state, rules, [], 420, new Set());
+    const r = step(state, rules, [], 660, new Set());
     expect(r.transitions.map((t) => t.to)).toEqual(['No Data']);
   });
 

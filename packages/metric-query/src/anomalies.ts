@@ -55,7 +55,7 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
       lower[i] = median - spread;
     }
     const v = values[i]!;
-    if (v !== v) continue; // NaN: no point in this bucket
+    if (Number.isNaN(v)) continue; // no point in this bucket
     if (n < window) {
       // Shift the larger entries up by one and drop v in.
       let j = n;

@@ -414,8 +414,8 @@ function evalCall(e: CallExpr, ctx: EvalContext, from: number, to: number): Eval
 
 /** Functions of one point: clamp_min/max bound values, cutoff_min/max drop them, default_zero fills gaps. */
 const POINTWISE: Readonly<Record<string, (x: number, limit: number) => number>> = {
-  clamp_min: (x, n) => (x < n ? n : x),
-  clamp_max: (x, n) => (x > n ? n : x),
+  clamp_min: (x, n) => Math.max(x, n),
+  clamp_max: (x, n) => Math.min(x, n),
   cutoff_min: (x, n) => (x < n ? Number.NaN : x),
   cutoff_max: (x, n) => (x > n ? Number.NaN : x),
   default_zero: (x) => (Number.isNaN(x) ? 0 : x),

@@ -7,7 +7,8 @@
  */
 import type { Comparator, MonitorQuery, ParseResult, TimeAggregation } from './ast.ts';
 import { describe, type Token } from './lexer.ts';
-import { advance, expectEnd, expectPunct, fail, type ParserState, parseExpr, runParser } from './parser.ts';
+import { advance, expectEnd, expectPunct, fail, type ParserState, runParser } from './parse-state.ts';
+import { parseExpr } from './parser.ts';
 
 const TIME_AGGREGATIONS: readonly TimeAggregation[] = ['avg', 'sum', 'min', 'max'];
 const COMPARATORS: readonly Comparator[] = ['>', '>=', '<', '<=', '==', '!='];

@@ -6,11 +6,8 @@
  *   primary  := number | '(' expr ')' | call | metric
  *   call     := ident '(' [arg (',' arg)*] ')'          (checked against SIGNATURES)
  *   arg      := ident '=' (string|number) | string | expr
- *   metric   := [agg ':'] ident '{' scope '}' [by] modifier*
- *   by       := 'by' '{' term (',' term)* '}'
+ *   metric   := [agg ':'] ident '{' scope '}' [by] modifier*        (scope, by: scope-parser.ts)
  *   modifier := '.' ('rollup'|'as_count'|'as_rate'|'fill') '(' … ')'
- *   scope    := or;  or := and ('OR' and)*;  and := not (('AND'|',') not)*
- *   not      := 'NOT' not | '!' tag | '(' or ')' | '*' | '$var' | key ['NOT'] 'IN' '(' v (',' v)* ')' | tag
  *
  * Failures are values `{ from, to, message }` naming what was expected; nothing throws out.
  */
@@ -22,68 +19,26 @@ import type {
   MetricExpr,
   Modifier,
   ParseResult,
-  QueryError,
   RollupMethod,
-  Scope,
   SpaceAggregator,
 } from './ast.ts';
-import { createLexer, describe, type Lexer, nextScopeToken, nextToken, type Token } from './lexer.ts';
+import { describe, nextToken, type Token } from './lexer.ts';
+import {
+  advance,
+  enter,
+  expectEnd,
+  expectPunct,
+  fail,
+  isPunct,
+  MAX_QUERY_LENGTH,
+  type ParserState,
+  runParser,
+} from './parse-state.ts';
+import { parseBy, parseScopeBlock } from './scope-parser.ts';
 import { SIGNATURES, type Signature, usage } from './signatures.ts';
 
-/** Longer input is refused outright: queries are short, and this bounds every parse. */
-export const MAX_QUERY_LENGTH = 20_000;
-const MAX_DEPTH = 64;
+export { MAX_QUERY_LENGTH };
 
-export interface ParserState {
-  readonly lx: Lexer;
-  tok: Token;
-  /** The current token while inside `{…}`. */
-  scopeTok: Token;
-  depth: number;
-}
-
-interface Failure {
-  readonly queryError: QueryError;
-}
-
-/** Aborts the parse; caught in `runParser`, never seen by callers. */
-export function fail(from: number, to: number, message: string): never {
-  const failure: Failure = { queryError: { from, to, message } };
-  throw failure;
-}
-
-function isFailure(e: unknown): e is Failure {
-  return typeof e === 'object' && e !== null && 'queryError' in e;
-}
-
-/** Runs one grammar rule over the whole text, turning failures into values. */
-export function runParser<T>(text: unknown, rule: (p: ParserState) => T): ParseResult<T> {
-  if (typeof text !== 'string')
-    return { ok: false, error: { from: 0, to: 0, message: 'query must be a string' } };
-  if (text.length > MAX_QUERY_LENGTH) {
-    return {
-      ok: false,
-      error: {
-        from: MAX_QUERY_LENGTH,
-        to: text.length,
-        message: `query is longer than ${MAX_QUERY_LENGTH} characters`,
-      },
-    };
-  }
-  try {
-    const lx = createLexer(text);
-    const tok = nextToken(lx);
-    const p: ParserState = { lx, tok, scopeTok: tok, depth: 0 };
-    const value = rule(p);
-    return { ok: true, value };
-  } catch (e) {
-    if (isFailure(e)) return { ok: false, error: e.queryError };
-    // Not reachable by design (the fuzz test checks); still a value rather than a throw.
-    return { ok: false, error: { from: 0, to: text.length, message: `internal parser error: ${String(e)}` } };
-  }
-}
-
-/** Parses a metric query expression such as `avg:system.cpu.user{env:prod} by {host}`. */
 export function parse(text: string): ParseResult<Expr> {
   return runParser(text, (p) => {
     if (p.tok.type === 'eof') fail(0, 0, 'expected a query but the input is empty');
@@ -91,34 +46,6 @@ export function parse(text: string): ParseResult<Expr> {
     expectEnd(p);
     return e;
   });
-}
-
-export function advance(p: ParserState): void {
-  p.tok = nextToken(p.lx);
-}
-
-function isPunct(t: Token, text: string): boolean {
-  return t.type === 'punct' && t.text === text;
-}
-
-export function expectPunct(p: ParserState, text: string, where: string): Token {
-  const t = p.tok;
-  if (!isPunct(t, text)) fail(t.from, t.to, `expected '${text}' ${where} but found ${describe(t)}`);
-  advance(p);
-  return t;
-}
-
-export function expectEnd(p: ParserState): void {
-  const t = p.tok;
-  if (t.type !== 'eof') {
-    const hint =
-      t.type === 'punct' && '><='.includes(t.text[0]!) ? ' (comparisons belong to monitor queries)' : '';
-    fail(t.from, t.to, `expected an operator or end of input but found ${describe(t)}${hint}`);
-  }
-}
-
-function enter(p: ParserState, t: Token): void {
-  if (++p.depth > MAX_DEPTH) fail(t.from, t.to, `query is nested more than ${MAX_DEPTH} levels deep`);
 }
 
 const PRECEDENCE: Readonly<Record<string, number>> = { '+': 1, '-': 1, '*': 2, '/': 2 };
@@ -227,28 +154,6 @@ function parseMetricTail(p: ParserState, aggregator: SpaceAggregator | null, met
   return { kind: 'metric', aggregator, metric: metric.text, scope, groupBy, modifiers };
 }
 
-function parseBy(p: ParserState): string[] {
-  const t = p.tok;
-  if (t.type !== 'ident' || t.text.toLowerCase() !== 'by') return [];
-  advance(p);
-  if (!isPunct(p.tok, '{'))
-    fail(p.tok.from, p.tok.to, `expected '{' after 'by' but found ${describe(p.tok)}`);
-  const keys: string[] = [];
-  for (;;) {
-    const k = nextScopeToken(p.lx);
-    if (k.type !== 'term' || k.text === '*' || k.text.includes('*') || k.text.startsWith('$')) {
-      fail(k.from, k.to, `expected a tag key in 'by {…}' but found ${describe(k)}`);
-    }
-    keys.push(k.text);
-    const sep = nextScopeToken(p.lx);
-    if (isPunct(sep, '}')) break;
-    if (!isPunct(sep, ','))
-      fail(sep.from, sep.to, `expected ',' or '}' in 'by {…}' but found ${describe(sep)}`);
-  }
-  advance(p);
-  return keys;
-}
-
 const ROLLUP_METHODS: readonly RollupMethod[] = ['avg', 'sum', 'min', 'max', 'count'];
 const FILL_MODES: readonly FillMode[] = ['null', 'zero', 'linear', 'last'];
 
@@ -305,128 +210,6 @@ function parseOptionalSeconds(p: ParserState, what: string): number | null {
     fail(t.from, t.to, `expected a positive whole number of seconds but found ${t.text}`);
   advance(p);
   return v;
-}
-
-// ---- scope ----
-
-/** Parses `{…}`; on entry the current token is `{`, on exit the token after `}`. */
-function parseScopeBlock(p: ParserState): Scope {
-  const scope = parseScopeOr(p, nextScopeToken(p.lx));
-  const close = p.scopeTok;
-  if (!isPunct(close, '}'))
-    fail(close.from, close.to, `expected '}' to close the scope but found ${describe(close)}`);
-  advance(p);
-  return scope;
-}
-
-function scopeKeyword(t: Token): 'AND' | 'OR' | 'NOT' | 'IN' | null {
-  if (t.type !== 'term') return null;
-  const u = t.text.toUpperCase();
-  const known = u === 'AND' || u === 'OR' || u === 'NOT' || u === 'IN';
-  return known && (t.text === u || t.text === t.text.toLowerCase()) ? u : null;
-}
-
-/** After `key NOT`: whether `IN` follows (`key NOT IN (…)`). */
-function peekScopeIn(p: ParserState): boolean {
-  const save = p.lx.pos;
-  const next = nextScopeToken(p.lx);
-  p.lx.pos = save;
-  return scopeKeyword(next) === 'IN';
-}
-
-/** `key IN (a, b)` / `key NOT IN (a, b)`; on entry `p.scopeTok` is `IN` or `NOT`. */
-function parseScopeIn(p: ParserState, key: Token, negated: boolean): Scope {
-  if (key.text.includes(':') || key.text.includes('*') || key.text.startsWith('$')) {
-    fail(key.from, key.to, `expected a tag key before 'IN' but found '${key.text}'`);
-  }
-  if (negated) nextScopeToken(p.lx); // IN
-  const open = nextScopeToken(p.lx);
-  if (!isPunct(open, '(')) fail(open.from, open.to, `expected '(' after 'IN' but found ${describe(open)}`);
-  const values: string[] = [];
-  for (;;) {
-    const v = nextScopeToken(p.lx);
-    if (v.type !== 'term' || scopeKeyword(v))
-      fail(v.from, v.to, `expected a tag value in 'IN (…)' but found ${describe(v)}`);
-    values.push(v.text);
-    const sep = nextScopeToken(p.lx);
-    if (isPunct(sep, ')')) break;
-    if (!isPunct(sep, ','))
-      fail(sep.from, sep.to, `expected ',' or ')' in 'IN (…)' but found ${describe(sep)}`);
-  }
-  p.scopeTok = nextScopeToken(p.lx);
-  return { kind: 'in', key: key.text, values, negated };
-}
-
-function parseScopeOr(p: ParserState, first: Token): Scope {
-  const operands = [parseScopeAnd(p, first)];
-  while (scopeKeyword(p.scopeTok) === 'OR') operands.push(parseScopeAnd(p, nextScopeToken(p.lx)));
-  return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
-}
-
-function parseScopeAnd(p: ParserState, first: Token): Scope {
-  const operands = [parseScopeNot(p, first)];
-  let comma = true;
-  for (;;) {
-    const t = p.scopeTok;
-    if (isPunct(t, ',')) operands.push(parseScopeNot(p, nextScopeToken(p.lx)));
-    else if (scopeKeyword(t) === 'AND') {
-      comma = false;
-      operands.push(parseScopeNot(p, nextScopeToken(p.lx)));
-    } else break;
-  }
-  return operands.length === 1 ? operands[0]! : { kind: 'and', operands, comma };
-}
-
-/** Parses one operand starting at `t`; leaves the token after it in `p.scopeTok`. */
-function parseScopeNot(p: ParserState, t: Token): Scope {
-  const kw = scopeKeyword(t);
-  if (kw === 'NOT') {
-    enter(p, t);
-    const operand = parseScopeNot(p, nextScopeToken(p.lx));
-    p.depth--;
-    return { kind: 'not', operand };
-  }
-  if (isPunct(t, '(')) {
-    enter(p, t);
-    const inner = parseScopeOr(p, nextScopeToken(p.lx));
-    const close = p.scopeTok;
-    if (!isPunct(close, ')'))
-      fail(close.from, close.to, `expected ')' in the scope but found ${describe(close)}`);
-    p.depth--;
-    p.scopeTok = nextScopeToken(p.lx);
-    return inner;
-  }
-  if (isPunct(t, '!')) {
-    const tag = nextScopeToken(p.lx);
-    if (tag.type !== 'term' || scopeKeyword(tag) || tag.text === '*' || /^\$\w+$/.test(tag.text)) {
-      fail(tag.from, tag.to, `expected a tag after '!' but found ${describe(tag)}`);
-    }
-    const s = tagScope(tag, true);
-    p.scopeTok = nextScopeToken(p.lx);
-    return s;
-  }
-  if (t.type !== 'term' || kw)
-    fail(t.from, t.to, `expected a tag, '*' or '$variable' in the scope but found ${describe(t)}`);
-  p.scopeTok = nextScopeToken(p.lx);
-  const op = scopeKeyword(p.scopeTok);
-  if (op === 'IN' || (op === 'NOT' && peekScopeIn(p))) return parseScopeIn(p, t, op === 'NOT');
-  if (t.text === '*') return { kind: 'all' };
-  if (t.text.startsWith('$') && !t.text.includes(':')) {
-    if (!/^\$[A-Za-z_][\w-]*$/.test(t.text))
-      fail(t.from, t.to, `expected a template variable name after '$' but found '${t.text}'`);
-    return { kind: 'var', name: t.text.slice(1) };
-  }
-  return tagScope(t, false);
-}
-
-function tagScope(t: Token, negated: boolean): Scope {
-  const colon = t.text.indexOf(':');
-  if (colon < 0) return { kind: 'tag', key: null, value: t.text, negated };
-  const key = t.text.slice(0, colon);
-  const value = t.text.slice(colon + 1);
-  if (key === '') fail(t.from, t.to, `expected a tag key before ':' in '${t.text}'`);
-  if (value === '') fail(t.from, t.to, `expected a tag value after '${key}:'`);
-  return { kind: 'tag', key, value, negated };
 }
 
 // ---- calls ----

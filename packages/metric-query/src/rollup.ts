@@ -79,7 +79,7 @@ export function rollupSeries(
       if (t > to) break;
       const v = values[i]! * scale;
       const b = Math.floor((t - start) / interval);
-      if (v !== v || b < 0 || b >= len) continue; // v !== v: NaN
+      if (Number.isNaN(v) || b < 0 || b >= len) continue;
       sums[b]! += v;
       counts[b]!++;
     }
@@ -95,7 +95,7 @@ export function rollupSeries(
     if (t > to) break;
     const v = values[i]! * scale;
     const b = Math.floor((t - start) / interval);
-    if (v !== v || b < 0 || b >= len) continue;
+    if (Number.isNaN(v) || b < 0 || b >= len) continue;
     const cur = out[b]!;
     if (counts[b]!++ === 0 || (isMin ? v < cur : v > cur)) out[b] = v;
   }

@@ -30,8 +30,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(startMs: number, env: Record<string, string> = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'engine-'));
+/** Starts a sandbox at `startMs`; with `dataDir`, on that folder (kept at close: a restart). */
+export async function startHarness(
+  startMs: number,
+  env: Record<string, string> = {},
+  existingDataDir?: string,
+): Promise<Harness> {
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'engine-'));
   const config = loadConfig({ env: { LOG_LEVEL: 'silent', ...env }, envFile: false });
   const clock = new ManualClock(startMs);
   const sandbox = await startSandbox({
@@ -71,7 +76,7 @@ export async function startHarness(startMs: number, env: Record<string, string> 
     },
     async close() {
       await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!existingDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '@dd-challenge/config';
 import { type Logger, pino } from 'pino';
 import { datadogApi } from './api/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
+import { consoleRoutes } from './console/index.ts';
 import type { SandboxContext } from './context.ts';
 import { type ApiPart, buildApiServer } from './http/api-server.ts';
 import { agentApi, agentState, startAgent } from './intake/agent.ts';
@@ -83,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const apiParts: ApiPart[] = [agentApi];
   apiParts.push(datadogApi);
   apiParts.push(monitorRoutes(monitors));
+  apiParts.push(consoleRoutes);
   const api = await buildApiServer(context, apiParts);
   await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
   running.push({ name: 'api', close: () => api.close() });

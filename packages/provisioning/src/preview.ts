@@ -1,8 +1,8 @@
-import { client } from '@datadog/datadog-api-client';
 import type { Api } from './client.ts';
 import { markerTags, ownedName } from './definitions/ownership.ts';
 import type { Definition } from './definitions/types.ts';
 import type { painter } from './render.ts';
+import { sandboxCall, targetNow } from './sandbox-routes.ts';
 import { definitionWire } from './wire.ts';
 
 /** One muted window from the sandbox's calendar, named by its challenge-id when it is ours. */
@@ -37,20 +37,6 @@ export interface PreviewResult {
   readonly backtests: ReadonlyArray<{ readonly name: string; readonly result: Backtest }>;
 }
 
-async function call<T>(api: Api, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const request = new client.RequestContext(`${api.target.apiUrl}${path}`, method as client.HttpMethod);
-  if (body !== undefined) {
-    request.setHeaderParam('Content-Type', 'application/json');
-    request.setBody(JSON.stringify(body));
-  }
-  const response = await api.http.send(request);
-  const text = await response.body.text();
-  if (response.httpStatusCode >= 400) {
-    throw new client.ApiException(response.httpStatusCode, JSON.parse(text || '{}'));
-  }
-  return JSON.parse(text) as T;
-}
-
 /**
  * Sandbox only (its /sandbox/ inspection routes): the muted windows of the next 7 days, and each
  * monitor definition replayed over the last `backtestHours` of stored data — what would have fired, when,
@@ -61,10 +47,10 @@ export async function preview(
   desired: readonly Definition[],
   options: { nowMs?: number; backtestHours?: number } = {},
 ): Promise<PreviewResult> {
-  const nowMs = options.nowMs ?? Date.now();
+  const nowMs = options.nowMs ?? (await targetNow(api));
   const backtestSeconds = (options.backtestHours ?? 3) * 3600;
   const from = Math.floor(nowMs / 1000);
-  const raw = await call<{
+  const raw = await sandboxCall<{
     from: string;
     to: string;
     windows: Array<CalendarWindow & { message?: string; downtime_id: string }>;
@@ -80,7 +66,7 @@ export async function preview(
       .filter((d) => d.kind === 'monitor')
       .map(async (d) => ({
         name: d.name,
-        result: await call<Backtest>(api, 'POST', '/sandbox/monitors/preview', {
+        result: await sandboxCall<Backtest>(api, 'POST', '/sandbox/monitors/preview', {
           monitor: definitionWire(d),
           from: from - backtestSeconds,
           to: from,

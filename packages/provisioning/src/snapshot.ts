@@ -2,6 +2,7 @@ import type { Api } from './client.ts';
 import { ownershipTags } from './definitions/ownership.ts';
 import type { DefinitionSettings } from './definitions/settings.ts';
 import { snapshotEventText, snapshotSpec } from './definitions/snapshot.ts';
+import { targetNow } from './sandbox-routes.ts';
 
 export interface SnapshotResult {
   readonly snapshotUrl: string;
@@ -16,8 +17,9 @@ export interface SnapshotResult {
 export async function takeSnapshot(
   api: Api,
   settings: DefinitionSettings,
-  nowMs = Date.now(),
+  at?: number,
 ): Promise<SnapshotResult> {
+  const nowMs = at ?? (await targetNow(api));
   const spec = snapshotSpec(settings);
   const end = Math.floor(nowMs / 1000);
   const snapshot = await api.snapshots.getGraphSnapshot({

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Expr, KeywordArg, MetricExpr, Modifier, MonitorQuery, Scope } from './ast.ts';
 import { format, formatMonitorQuery } from './format.ts';
+import { gauge, memorySource } from './memory-source.ts';
 import { parseMonitorQuery } from './monitor-parser.ts';
 import { parse } from './parser.ts';
+import { evaluate } from './query.ts';
 import { SIGNATURES } from './signatures.ts';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in']);
@@ -79,7 +81,8 @@ const modifier: fc.Arbitrary<Modifier> = fc.oneof(
 const metric: fc.Arbitrary<MetricExpr> = fc.record({
   kind: fc.constant('metric' as const),
   aggregator: fc.constantFrom(null, 'avg', 'sum', 'min', 'max', 'count', 'p95', 'p99.9'),
-  metric: ident,
+  // 'm' often, so the evaluation property below meets real data
+  metric: fc.oneof(fc.constant('m'), ident),
   scope,
   groupBy: fc.array(tagKey, { maxLength: 2 }),
   modifiers: fc.array(modifier, { maxLength: 2 }),
@@ -209,6 +212,29 @@ describe('parse(format(e)) gives e back (fast-check)', () => {
         expect(parseMonitorQuery(formatMonitorQuery(m))).toEqual({ ok: true, value: m });
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('evaluation of arbitrary trees (fast-check)', () => {
+  const points = (k: number) =>
+    Array.from({ length: 60 }, (_, i): [number, number] => [i * 10, (i * k) % 17]);
+  const source = memorySource([
+    gauge('m', ['host:a', 'env:prod'], points(3)),
+    gauge('m', ['host:b'], points(5)),
+    { metric: 'm', tags: ['host:c'], type: 'rate', interval: 10, times: [0, 100, 200], values: [1, 2, 3] },
+  ]);
+  it('returns a response or an error value, never an internal failure', () => {
+    fc.assert(
+      fc.property(expr, (e) => {
+        const r = evaluate(e, { source, from: 0, to: 590, interval: 10 });
+        if (!r.ok) expect(r.error.message).toMatch(/^(template variable|evaluation failed: moving_rollup)/);
+        else
+          for (const s of r.value.series)
+            for (const [t, v] of s.pointlist)
+              expect(Number.isFinite(t) && (v === null || Number.isFinite(v))).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });

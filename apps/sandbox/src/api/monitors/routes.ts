@@ -10,6 +10,7 @@ import {
   groupStatesFilter,
   monitorView,
   newMonitorDoc,
+  storedType,
   thresholdProblem,
   updatedMonitorDoc,
 } from './build.ts';
@@ -181,7 +182,10 @@ export function registerMonitorRoutes(app: FastifyInstance, ctx: SandboxContext)
     const problems = validateBody(request.body, 'MonitorUpdateRequest', 'v1');
     if (problems.length) throw badRequest(problems);
     const body = request.body as JsonObject;
-    const type = typeof body.type === 'string' ? body.type : old.doc.type;
+    if (typeof body.type === 'string' && storedType(body.type) !== old.doc.type) {
+      throw badRequest(`The monitor type cannot be changed (from '${old.doc.type}' to '${body.type}')`);
+    }
+    const type = old.doc.type;
     const query = typeof body.query === 'string' ? body.query : old.doc.query;
     const checked = checkQueryAndOptions(
       ctx,

@@ -77,6 +77,7 @@ function alpha(hex, a) {
  */
 export function drawChart(el, { series, markers = [], from, to, legend = true, height = 200 }) {
   el.replaceChildren();
+  el.dataset.points = '0';
   if (series.length === 0 || series.every((s) => s.points.length === 0)) {
     const p = document.createElement('p');
     p.className = 'empty';
@@ -141,6 +142,9 @@ export function drawChart(el, { series, markers = [], from, to, legend = true, h
     }
     opts.push(o);
   });
+  // What was drawn, for people inspecting the page and for the browser tests.
+  el.dataset.series = String(series.length);
+  el.dataset.points = String(series.reduce((n, s) => n + s.points.filter(([, v]) => v !== null).length, 0));
   const lines = markers.flatMap((m) => markerValues(m.value).map((v) => ({ v, m })));
   const width = Math.max(280, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 600));
   const plot = new uPlot(

@@ -277,6 +277,29 @@ const bad: { desc: string; input: string; expected: { from: number; to: number; 
     expected: { from: 0, to: 8, message: "unknown function 'forecast'" },
   },
   {
+    desc: 'unknown function with a near name',
+    input: 'anomaly(avg:m{*})',
+    expected: { from: 0, to: 7, message: "unknown function 'anomaly' (did you mean anomalies?)" },
+  },
+  {
+    desc: 'unknown span of a function family',
+    input: 'ewma_4(avg:m{*})',
+    expected: {
+      from: 0,
+      to: 6,
+      message: "unknown function 'ewma_4' (did you mean ewma_3, ewma_5, ewma_10, ewma_20?)",
+    },
+  },
+  {
+    desc: 'unquoted string argument',
+    input: 'anomalies(avg:m{*}, basic, 2)',
+    expected: {
+      from: 20,
+      to: 25,
+      message: "argument 2 (algorithm) of anomalies() must be a quoted string: 'basic'",
+    },
+  },
+  {
     desc: 'wrong arity',
     input: "anomalies(avg:m{*}, 'basic')",
     expected: {

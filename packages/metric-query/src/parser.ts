@@ -219,13 +219,38 @@ interface ArgSpan {
   readonly to: number;
 }
 
+/** Edit distance, for "did you mean" on unknown function names (names are short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function unknownFunctionHint(name: string): string {
+  if (/^(?:avg|sum|min|max|change|pct_change)$/.test(name)) {
+    const agg = name === 'change' || name === 'pct_change' ? 'avg' : name;
+    return ` ('${name}(…):' is a monitor time aggregation; a query reads '${agg}:metric{…}')`;
+  }
+  if (name.length > 40) return '';
+  const family = name.replace(/_\d+$/, '_');
+  const stem = name.length >= 5 ? name.slice(0, 5) : undefined;
+  const near = Object.keys(SIGNATURES).filter(
+    (k) =>
+      (family !== name && k.startsWith(family)) || (stem && k.startsWith(stem)) || distance(name, k) <= 2,
+  );
+  return near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : '';
+}
+
 function parseCall(p: ParserState, name: Token): CallExpr {
   const sig = SIGNATURES[name.text];
   if (!sig) {
-    const hint = /^(?:avg|sum|min|max|change|pct_change)$/.test(name.text)
-      ? ` ('${name.text}(…):' is a monitor time aggregation; a query reads '${name.text === 'change' || name.text === 'pct_change' ? 'avg' : name.text}:metric{…}')`
-      : '';
-    fail(name.from, name.to, `unknown function '${name.text}'${hint}`);
+    fail(name.from, name.to, `unknown function '${name.text}'${unknownFunctionHint(name.text)}`);
   }
   enter(p, name);
   advance(p); // '('
@@ -244,6 +269,11 @@ function parseCall(p: ParserState, name: Token): CallExpr {
             start.to,
             `expected a keyword argument (positional arguments of ${name.text}() come first)`,
           );
+        const param = sig.params[args.length];
+        if (param?.type === 'string' && start.type === 'ident' && param.oneOf?.includes(start.text)) {
+          const where = `argument ${args.length + 1} (${param.name}) of ${name.text}()`;
+          fail(start.from, start.to, `${where} must be a quoted string: '${start.text}'`);
+        }
         if (start.type === 'string') {
           args.push({ kind: 'string', value: start.text });
           advance(p);

@@ -35,13 +35,16 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
   /** Console errors and page errors of the page under test. */
   let problems: string[] = [];
 
-  async function open(path: string): Promise<Page> {
-    const page = await browser.newPage();
+  /** Opens `path` in a new tab (or `reuse`), recording console errors and uncaught page errors. */
+  async function open(path: string, reuse?: Page): Promise<Page> {
+    const page = reuse ?? (await browser.newPage());
     problems = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${path}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${path}: ${e.message}`));
+    if (!reuse) {
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    }
     const response = await page.goto(`${sandbox.apiUrl}${path}`, { waitUntil: 'load' });
     expect(response?.status(), path).toBe(200);
     return page;
@@ -213,12 +216,13 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
       '/sandbox/console/inbox',
       '/sandbox/console/intake',
     ];
+    let page: Page | undefined;
     for (const path of paths) {
-      const page = await open(path);
+      page = await open(path, page);
       expect(await page.locator('main h1').first().textContent(), path).not.toBe('');
-      await page.close();
       expect(problems, path).toEqual([]);
     }
+    await page?.close();
   }, 30_000);
 
   it('a dashboard opens at its API url and draws the submitted points', async () => {

@@ -7,6 +7,7 @@ export type {
   Comparator,
   Expr,
   FillMode,
+  InScope,
   KeywordArg,
   MetricExpr,
   Modifier,

@@ -108,7 +108,7 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
         method: req.method,
         headers: headers(req.body !== undefined),
         body: req.body,
-        signal: AbortSignal.timeout(settings.requestTimeoutMs),
+        signal: AbortSignal.any([stopper.signal, AbortSignal.timeout(settings.requestTimeoutMs)]),
       });
       const text = await res.text();
       status = res.status;
@@ -118,6 +118,11 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
       learnIds(req, status, text);
       if (unexpected) log.debug({ kind: req.kind, path: req.path, status }, 'unexpected status');
     } catch (error) {
+      if (stopper.signal.aborted) {
+        // Cut short by stop(): not an answer from the target, so not counted.
+        if (req.kind === 'getNote') ids.done(req.id);
+        return;
+      }
       unexpected = true;
       log.debug({ kind: req.kind, path: req.path, reason: failureReason(error) }, 'request failed');
       if (isConnectionFailure(error)) connectionFailures++;

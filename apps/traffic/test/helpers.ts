@@ -14,7 +14,7 @@ export function seeded(seed: number): () => number {
 }
 
 /** A pino logger whose JSON lines are kept for assertions. */
-export function captureLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
+export function captureLog(level = 'info'): { log: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -22,7 +22,7 @@ export function captureLog(): { log: Logger; lines: Array<Record<string, unknown
       done();
     },
   });
-  return { log: pino({ level: 'info' }, stream), lines };
+  return { log: pino({ level }, stream), lines };
 }
 
 /** Resolves when `check` is true, polling every 10 ms; rejects after `ms`. */

@@ -26,7 +26,12 @@ describe('the traffic process', { timeout: 40_000 }, () => {
       out += d;
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await until(() => api!.traffic().length >= 10, 25_000, `requests from the process (output: ${out})`);
+    // errors mode: wait for a bad input answered 400 among the first requests.
+    await until(
+      () => api!.traffic().length >= 10 && api!.traffic().some((s) => s.status === 400),
+      25_000,
+      `requests from the process (output: ${out})`,
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const lines = out
@@ -34,9 +39,8 @@ describe('the traffic process', { timeout: 40_000 }, () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ mode: 'errors', rps: 20, target: api.url });
-    expect(lines.at(-1)).toMatchObject({ summary: { unexpected: 0 } });
-    expect(lines.at(-1)!.msg).toMatch(/^traffic done: /);
-    expect(api.traffic().some((s) => s.status === 400)).toBe(true);
+    const done = lines.find((l) => String(l.msg).startsWith('traffic done: '));
+    expect(done, out).toMatchObject({ summary: { unexpected: 0 } });
   });
 
   it('ends by itself after TRAFFIC_DURATION', async () => {

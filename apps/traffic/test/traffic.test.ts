@@ -1,6 +1,6 @@
 import { loadConfig } from '@dd-challenge/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BURST_WEIGHTS, ERRORS_WEIGHTS, EXPECTED_ERROR_STATUS, STEADY_WEIGHTS, shares } from '../src/mix.ts';
+import { ERRORS_WEIGHTS, EXPECTED_ERROR_STATUS, STEADY_WEIGHTS, shares } from '../src/mix.ts';
 import { type TrafficSettings, trafficSettings, USER_AGENT } from '../src/settings.ts';
 import { startTraffic, type TrafficRun } from '../src/traffic.ts';
 import { captureLog, seeded, until } from './helpers.ts';
@@ -22,12 +22,14 @@ function settings(target: string, overrides: Partial<TrafficSettings>): TrafficS
   return trafficSettings(loadConfig({ env: { TRAFFIC_TARGET: target }, envFile: false }), {
     backoffInitialMs: 50,
     backoffMaxMs: 200,
+    // Client and server share a busy 2-core machine here: a slow answer is not what is tested.
+    requestTimeoutMs: 20_000,
     ...overrides,
   });
 }
 
 function run(s: TrafficSettings, seed = 7): { run: TrafficRun; lines: Array<Record<string, unknown>> } {
-  const { log, lines } = captureLog();
+  const { log, lines } = captureLog('debug');
   const r = startTraffic({ settings: s, log, random: seeded(seed) });
   cleanup.push(() => r.stop());
   return { run: r, lines };
@@ -56,11 +58,17 @@ function shareOf(seen: Seen[], kinds: string[]): number {
 describe('traffic against a traced-api stand-in (real HTTP)', () => {
   it('steady: follows the weights, every request marked synthetic, no errors', async () => {
     const api = await server();
-    const { run: r } = run(settings(api.url, { rps: 150, requestLimit: 300 }));
+    const { run: r, lines } = run(settings(api.url, { rps: 100, requestLimit: 300 }));
     const summary = await r.done;
+    const failures = lines.filter((l) => l.level === 20).map((l) => `${l.msg} ${l.reason ?? l.status}`);
     const seen = api.traffic();
     expect(seen).toHaveLength(300);
-    expect(summary).toMatchObject({ sent: 300, errors: 0, unexpected: 0 }); // shed may be > 0 on a busy machine
+    // shed may be > 0 on a busy machine
+    expect(summary, JSON.stringify([summary.byStatus, failures.slice(0, 5)])).toMatchObject({
+      sent: 300,
+      errors: 0,
+      unexpected: 0,
+    });
     for (const s of api.seen) {
       expect(s.headers['x-synthetic']).toBe('true');
       expect(s.headers['user-agent']).toBe(USER_AGENT);
@@ -76,7 +84,7 @@ describe('traffic against a traced-api stand-in (real HTTP)', () => {
 
   it('errors: about 40% bad inputs and unknown ids, answered 400/404 as expected', async () => {
     const api = await server();
-    const { run: r } = run(settings(api.url, { rps: 150, requestLimit: 300, mode: 'errors' }));
+    const { run: r } = run(settings(api.url, { rps: 100, requestLimit: 300, mode: 'errors' }));
     const summary = await r.done;
     const seen = api.traffic();
     const bad = ['createBad', 'listBadPaging', 'getUnknown', 'deleteUnknown', 'unknownRoute'];
@@ -92,20 +100,34 @@ describe('traffic against a traced-api stand-in (real HTTP)', () => {
   it('burst: a higher rate and a write-heavy mix inside the burst window', async () => {
     const api = await server();
     const burst = { periodMs: 1000, lengthMs: 400, multiplier: 5 };
-    const { run: r } = run(settings(api.url, { rps: 10, durationMs: 3000, mode: 'burst', burst }));
+    // Real HTTP; the wrapper only notes when each request was issued (arrival times at the
+    // server smear across window edges on a busy machine).
+    const issued: Array<{ at: number; method: string; path: string }> = [];
+    const observed: typeof fetch = (input, init) => {
+      const url = new URL(String(input));
+      if (url.pathname !== '/readyz')
+        issued.push({ at: Date.now(), method: init?.method ?? 'GET', path: url.pathname });
+      return fetch(input, init);
+    };
+    const { log } = captureLog();
+    const r = startTraffic({
+      settings: settings(api.url, { rps: 10, durationMs: 3000, mode: 'burst', burst }),
+      log,
+      random: seeded(11),
+      fetch: observed,
+    });
+    cleanup.push(() => r.stop());
     await r.done;
-    const seen = api.traffic();
-    const t0 = seen[0]!.at;
-    const inBurst = (s: Seen) => (s.at - t0) % burst.periodMs >= burst.periodMs - burst.lengthMs;
-    const spike = seen.filter(inBurst);
-    const calm = seen.filter((s) => !inBurst(s));
+    const t0 = issued[0]!.at; // the first request goes out as the run starts
+    const inBurst = (at: number) => (at - t0) % burst.periodMs >= burst.periodMs - burst.lengthMs;
+    const spike = issued.filter((i) => inBurst(i.at));
+    const calm = issued.filter((i) => !inBurst(i.at));
     // 3 periods: 1.8 s calm at 10/s, 1.2 s burst at 50/s.
-    const spikeRate = spike.length / 1.2;
-    const calmRate = calm.length / 1.8;
-    expect(spikeRate / calmRate).toBeGreaterThan(2.5);
-    const writes = ['createNote', 'deleteNote'];
-    expect(shareOf(spike, writes)).toBeGreaterThan(shareOf(calm, writes) + 0.15);
-    expect(shares(BURST_WEIGHTS).createNote).toBeGreaterThan(shares(STEADY_WEIGHTS).createNote!);
+    expect(spike.length / 1.2 / (calm.length / 1.8)).toBeGreaterThan(2.5);
+    const writeShare = (list: typeof issued) =>
+      list.filter((i) => i.method === 'POST' || i.method === 'DELETE').length / list.length;
+    expect(writeShare(spike)).toBeGreaterThan(writeShare(calm) + 0.15);
+    expect(api.traffic().length).toBe(issued.length);
   });
 
   it('waits with backoff while the target is down, says what it waits for, then proceeds', async () => {

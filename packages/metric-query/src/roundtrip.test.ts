@@ -181,7 +181,7 @@ describe('parse(format(e)) gives e back (fast-check)', () => {
         const text = format(e);
         expect(parse(text)).toEqual({ ok: true, value: e });
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -234,7 +234,7 @@ describe('evaluation of arbitrary trees (fast-check)', () => {
             for (const [t, v] of s.pointlist)
               expect(Number.isFinite(t) && (v === null || Number.isFinite(v))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

@@ -8,6 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadConfig, type Target } from '@dd-challenge/config';
 import { apply } from '../src/apply.ts';
 import { createApi } from '../src/client.ts';
 import {
@@ -19,14 +21,27 @@ import {
 import type { Definition } from '../src/definitions/types.ts';
 import { destroy } from '../src/destroy.ts';
 import { plan } from '../src/plan.ts';
-import { FaultProxy, startTestSandbox } from '../test/support.ts';
+import { FaultProxy, TEST_ENV } from '../test/support.ts';
 
 const MONITORS = 100;
 
-const env = await startTestSandbox();
-const proxy = await FaultProxy.start(env.sandbox.apiUrl);
-const target = { ...env.target, apiUrl: proxy.url, appUrl: proxy.url };
-const settings = definitionSettings(env.config);
+// The sandbox runs in a worker thread (its own event loop, as its own process would); the proxy
+// that counts requests and the client run here.
+const worker = new Worker(new URL('./sandbox-worker.ts', import.meta.url));
+const { apiUrl } = await new Promise<{ apiUrl: string }>((resolve, reject) => {
+  worker.once('message', resolve);
+  worker.once('error', reject);
+});
+const config = loadConfig({ env: TEST_ENV, envFile: false });
+const proxy = await FaultProxy.start(apiUrl);
+const target: Target = {
+  name: 'sandbox',
+  apiUrl: proxy.url,
+  appUrl: proxy.url,
+  apiKey: config.sandbox.apiKey,
+  appKey: config.sandbox.appKey,
+};
+const settings = definitionSettings(config);
 const challenge = challengeSet(settings);
 
 function benchMonitors(): Definition[] {
@@ -110,5 +125,8 @@ try {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } finally {
   await proxy.close();
-  await env.close();
+  const closed = new Promise((resolve) => worker.once('message', resolve));
+  worker.postMessage('close');
+  await closed;
+  await worker.terminate();
 }

@@ -10,8 +10,8 @@ import { freePort, TRACED_ARGS } from '../test/support/app-process.ts';
 import { createRealTestDatabase } from '../test/support/databases.ts';
 import { startTraceIntake } from '../test/support/trace-intake.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3); // per measurement
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3); // alternating untraced/traced rounds
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2); // per measurement
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5); // alternating untraced/traced rounds
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info'; // the app's default: a line per request
 /** Extra traced variants from ABLATIONS below, comma-separated (README figures), e.g. dd-defaults. */
@@ -181,15 +181,25 @@ try {
       }
     }
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  };
   const rps = Object.fromEntries(
     Object.entries(samples).map(([name, byRoute]) => [
       name,
-      Object.fromEntries(Object.entries(byRoute).map(([route, xs]) => [route, Math.round(mean(xs))])),
+      Object.fromEntries(Object.entries(byRoute).map(([route, xs]) => [route, Math.round(median(xs))])),
     ]),
   ) as Record<string, Record<'apm' | 'db', number>>;
-  const ratio = (name: string, route: 'apm' | 'db') =>
-    Math.round(((rps[name]?.[route] ?? 0) / (rps.untraced?.[route] ?? 1)) * 1000) / 1000;
+  // Each round measures untraced and traced back to back, so a ratio per round cancels most of
+  // the drift from other work on the machine; the median drops the rounds a burst hit.
+  const ratio = (name: string, route: 'apm' | 'db') => {
+    const traced = samples[name]?.[route] ?? [];
+    const base = samples.untraced?.[route] ?? [];
+    if (traced.length === 0) return undefined;
+    return Math.round(median(traced.map((x, i) => x / (base[i] ?? Number.NaN))) * 1000) / 1000;
+  };
   const report = {
     date: new Date().toISOString(),
     database: database.kind,
@@ -197,7 +207,8 @@ try {
     loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     routes,
     settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, logLevel: LOG_LEVEL },
-    rps,
+    rps, // medians over rounds
+    samples,
     ratios: Object.fromEntries(
       variants
         .filter((v) => v.traced)

@@ -65,7 +65,7 @@ export function inboxPage(ctx: SandboxContext): string {
             ${e.deliveries.length > 0 ? html`<tr><th>Delivery</th><td>${e.deliveries.map((d) => html`<span class="${d.ok ? 'sent' : 'error'}">${d.channel} ${d.ok ? 'ok' : `failed: ${d.error ?? ''}`}</span> `)}</td></tr>` : ''}
             </table>
           </header>
-          <pre class="body">${e.body}</pre>
+          <pre class="body">${e.body.replace(/\n\s*\n(\s*\n)+/g, '\n\n').trim()}</pre>
         </article>`,
           )
     }`,

@@ -140,7 +140,7 @@ export function monitorPage(ctx: SandboxContext, id: number): string | undefined
         .reverse()
         .map(
           (h) =>
-            html`<tr><td>${utc(h.at)}</td><td><code>${h.group}</code></td><td>${h.from ? statusBadge(h.from) : '—'}</td><td>${statusBadge(h.to)}</td><td class="num">${h.value ?? '—'}</td></tr>`,
+            html`<tr><td>${utc(h.at)}</td><td><code>${h.group}</code></td><td>${h.from ? statusBadge(h.from) : '—'}</td><td>${statusBadge(h.to)}</td><td class="num">${typeof h.value === 'number' ? Number(h.value.toFixed(3)) : '—'}</td></tr>`,
         )}</tbody></table>
     </section>
     <section class="card"><h2>Recent notifications</h2>${

@@ -54,7 +54,13 @@ async function preview() {
     const tbody = table.createTBody();
     for (const t of answer.transitions.slice(-20).reverse()) {
       const row = tbody.insertRow();
-      for (const v of [t.at.slice(0, 19).replace('T', ' '), t.group, t.from, t.to, t.value ?? '—'])
+      for (const v of [
+        t.at.slice(0, 19).replace('T', ' '),
+        t.group,
+        t.from,
+        t.to,
+        typeof t.value === 'number' ? Number(t.value.toFixed(3)) : '—',
+      ])
         row.append(cell('td', String(v)));
     }
     body.append(table);

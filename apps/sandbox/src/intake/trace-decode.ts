@@ -59,27 +59,29 @@ function stringOf(v: unknown, what: string, where: string): string {
   throw new TraceDecodeError(`${where}: ${what} is not a string`);
 }
 
+// meta and metrics are validated and interned in place: the decoder's own object is kept (no copy).
 function metaOf(v: unknown, where: string): Record<string, string> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new TraceDecodeError(`${where}: meta is not a map`);
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+  const m = v as Record<string, unknown>;
+  for (const k in m) {
+    const x = m[k];
     if (typeof x !== 'string') throw new TraceDecodeError(`${where}: meta.${k} is not a string`);
-    out[intern(k)] = intern(x);
+    m[k] = intern(x);
   }
-  return out;
+  return m as Record<string, string>;
 }
 
 function metricsOf(v: unknown, where: string): Record<string, number> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new TraceDecodeError(`${where}: metrics is not a map`);
-  const out: Record<string, number> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof x === 'number') out[intern(k)] = x;
-    else if (typeof x === 'bigint') out[intern(k)] = Number(x);
-    else throw new TraceDecodeError(`${where}: metrics.${k} is not a number`);
+  const m = v as Record<string, unknown>;
+  for (const k in m) {
+    const x = m[k];
+    if (typeof x === 'bigint') m[k] = Number(x);
+    else if (typeof x !== 'number') throw new TraceDecodeError(`${where}: metrics.${k} is not a number`);
   }
-  return out;
+  return m as Record<string, number>;
 }
 
 function makeSpan(

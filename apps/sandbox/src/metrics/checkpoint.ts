@@ -169,10 +169,8 @@ export class Checkpoint implements Journal {
       );
     }
     for (const d of store.allDistributions()) {
-      for (let i = 0; i < d.times.length; i++) {
-        lines.push(
-          JSON.stringify(['d', d.metric, d.tags, d.times[i], sketchToJson(d.sketches[i] as CompactSketch)]),
-        );
+      for (let i = 0; i < d.length; i++) {
+        lines.push(JSON.stringify(['d', d.metric, d.tags, d.timeAt(i), sketchToJson(d.sketchAt(i))]));
       }
     }
     const tmp = join(this.dir, `${SNAPSHOT}.tmp`);

@@ -17,10 +17,10 @@ export function newSketch(): DDSketch {
  */
 export interface CompactSketch {
   /** Bin keys of positive values, then counts, same length. */
-  readonly keys: Int32Array;
-  readonly counts: Float64Array;
-  readonly negKeys: Int32Array;
-  readonly negCounts: Float64Array;
+  readonly keys: ArrayLike<number>;
+  readonly counts: ArrayLike<number>;
+  readonly negKeys: ArrayLike<number>;
+  readonly negCounts: ArrayLike<number>;
   readonly zeroCount: number;
   readonly count: number;
   readonly sum: number;

@@ -134,8 +134,8 @@ export class MetricStore implements SeriesSource {
         groups.set(name, g);
       }
       let any = false;
-      for (let i = 0; i < s.times.length; i++) {
-        const t = s.times[i] as number;
+      for (let i = 0; i < s.length; i++) {
+        const t = s.timeAt(i);
         if (t < request.from || t > request.to) continue;
         any = true;
         const b = Math.floor(t / width) * width;
@@ -144,7 +144,7 @@ export class MetricStore implements SeriesSource {
           list = [];
           g.buckets.set(b, list);
         }
-        list.push(s.sketches[i] as CompactSketch);
+        list.push(s.sketchAt(i));
       }
       if (any) g.tags = g.tags === undefined ? [...s.tags] : g.tags.filter((t) => s.tags.includes(t));
     }
@@ -187,7 +187,7 @@ export class MetricStore implements SeriesSource {
     for (const [metric, bucket] of this.#dists) {
       for (const [key, s] of bucket) {
         s.trim(cutoff);
-        if (s.times.length === 0) bucket.delete(key);
+        if (s.length === 0) bucket.delete(key);
       }
       if (bucket.size === 0) this.#dists.delete(metric);
     }
@@ -217,9 +217,9 @@ export class MetricStore implements SeriesSource {
       let points = 0;
       let last = Number.NaN;
       for (const s of bucket.values()) {
-        points += s.times.length;
-        const l = s.times[s.times.length - 1];
-        if (l !== undefined && !(l <= last)) last = l;
+        points += s.length;
+        const l = s.lastTime;
+        if (!Number.isNaN(l) && !(l <= last)) last = l;
       }
       out.push({
         metric,

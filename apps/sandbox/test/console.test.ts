@@ -32,6 +32,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
   let dashboardUrl: string;
   let monitorId: number;
   let traceId: string;
+  let downtimeId: string;
   /** Console errors and page errors of the page under test. */
   let problems: string[] = [];
 
@@ -140,7 +141,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
       },
     });
     monitorId = monitor.id as number;
-    await new v2.DowntimesApi(configuration).createDowntime({
+    const downtime = await new v2.DowntimesApi(configuration).createDowntime({
       body: {
         data: {
           type: 'downtime',
@@ -156,6 +157,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
         },
       },
     });
+    downtimeId = downtime.data?.id as string;
     // A simulated run: host a climbs to 800 over ten minutes; the engine replays each minute.
     await sandbox.monitors.tick();
     await new v2.MetricsApi(configuration).submitMetrics({
@@ -289,9 +291,13 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     expect(await page.locator('#monitor-graph .plot').getAttribute('data-series')).toBe('2');
     expect(problems).toEqual([]);
     await page.close();
-    // The downtime calendar shows the daily window.
-    const calendar = await open('/monitors/downtimes');
+    // The downtime calendar shows the daily window; `?id=` (provision's link) marks its row.
+    const calendar = await open(`/monitors/downtimes?id=${downtimeId}`);
     expect(await calendar.locator('.cal-track .block').count()).toBeGreaterThanOrEqual(7);
+    expect(await calendar.locator('tr.selected').getAttribute('id')).toBe(downtimeId);
+    expect(await calendar.locator('.cal-track .block').first().getAttribute('title')).toContain(
+      'Europe/Paris',
+    );
     await calendar.close();
   }, 30_000);
 

@@ -51,7 +51,10 @@ export const consoleRoutes: ApiPart = (app: FastifyInstance, ctx: SandboxContext
   app.get('/dashboard/:id/:slug', dashboard);
 
   app.get('/monitors/manage', async (_request, reply) => send(reply, monitorListPage(ctx)));
-  app.get('/monitors/downtimes', async (_request, reply) => send(reply, downtimesPage(ctx)));
+  // `?id=` is the link `provision apply` prints for a downtime.
+  app.get<{ Querystring: { id?: string } }>('/monitors/downtimes', async (request, reply) =>
+    send(reply, downtimesPage(ctx, request.query.id)),
+  );
   app.get<{ Params: { id: string } }>('/monitors/:id', async (request, reply) => {
     const id = request.params.id;
     const body = /^\d+$/.test(id) ? monitorPage(ctx, Number(id)) : undefined;

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
           file: 'console-monitor.png',
           path: `/monitors/${monitorId}`,
           ready: 'body[data-ready]',
-          height: 1500,
+          height: 1300,
         },
         { file: 'console-downtimes.png', path: '/monitors/downtimes' },
         {

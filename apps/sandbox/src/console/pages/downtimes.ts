@@ -26,7 +26,7 @@ function target(d: DowntimeRecord): Html {
 }
 
 /** GET /monitors/downtimes */
-export function downtimesPage(ctx: SandboxContext): string {
+export function downtimesPage(ctx: SandboxContext, selected?: string): string {
   const now = ctx.clock.now();
   const downtimes = ctx.store.downtimes.list();
   const user = sandboxUser(ctx);
@@ -57,7 +57,7 @@ export function downtimesPage(ctx: SandboxContext): string {
   const hours = [0, 3, 6, 9, 12, 15, 18, 21];
   const rows = downtimes.map((d) => {
     const status = String((downtimeResource(d, now, user).attributes as JsonObject).status);
-    return html`<tr id="${d.id}"><td><i class="swatch" style="background:${color.get(d.id)}"></i>${statusBadge(status)}</td>
+    return html`<tr id="${d.id}" class="${d.id === selected ? 'selected' : ''}"><td><i class="swatch" style="background:${color.get(d.id)}"></i>${statusBadge(status)}</td>
       <td><code>${d.id}</code></td><td><code>${d.scope}</code></td><td>${target(d)}</td><td>${schedule(d)}</td><td>${d.message ?? ''}</td></tr>`;
   });
   return page(

@@ -99,9 +99,24 @@ export function drawChart(el, { series, markers = [], from, to, legend = true, h
   const data = [x];
   const opts = [{}];
   const bands = [];
-  series.forEach((s, i) => {
+  // Several bar series stack, as Datadog draws grouped bars: each is drawn up to the running
+  // total, tallest first so the lower ones paint over it; the legend shows its own value.
+  const bars = series.filter((s) => s.display === 'bars' && !s.bounds);
+  const stacked = new Map();
+  if (bars.length > 1) {
+    const total = new Array(x.length).fill(0);
+    for (const s of bars) {
+      const own = column(s.points);
+      const top = own.map((v, k) => (v === null ? null : (total[k] += v)));
+      stacked.set(s, { own, top });
+    }
+  }
+  const ordered = [...series.filter((s) => !stacked.has(s)), ...bars.filter((s) => stacked.has(s)).reverse()];
+  ordered.forEach((s) => {
+    const i = series.indexOf(s);
     const color = PALETTE[i % PALETTE.length];
-    const values = column(s.points);
+    const stack = stacked.get(s);
+    const values = stack ? stack.top : column(s.points);
     if (s.bounds) {
       const upper = column(s.bounds.upper);
       const lower = column(s.bounds.lower);
@@ -135,6 +150,8 @@ export function drawChart(el, { series, markers = [], from, to, legend = true, h
       points: { show: s.points.length < 3 },
     };
     if (s.display === 'area') o.fill = alpha(color, 0.25);
+    if (stack)
+      o.value = (_u, _v, _si, k) => (k === null || stack.own[k] === null ? '--' : formatValue(stack.own[k]));
     if (s.display === 'bars') {
       o.paths = uPlot.paths.bars({ size: [0.7, 60], align: 0 });
       o.fill = alpha(color, 0.75);

@@ -127,6 +127,31 @@ describe('drift and changes', () => {
       [{ path: 'options.thresholds.warning', before: 500, after: 400 }],
     ]);
   });
+  it('sees a widget edited by hand only with --refresh (the dashboard list carries no widgets)', async () => {
+    const api = createApi(env.target);
+    const summary = (await api.dashboards.listDashboards({})).dashboards?.find(
+      (d) => d.title === 'APM and infrastructure',
+    );
+    const live = await api.dashboards.getDashboard({ dashboardId: summary?.id ?? '' });
+    const first = live.widgets[0]?.definition as v1.TimeseriesWidgetDefinition;
+    first.title = 'edited in the UI';
+    await api.dashboards.updateDashboard({ dashboardId: summary?.id ?? '', body: live });
+
+    expect((await cli(['plan'], proxy.url)).code).toBe(0);
+    const refreshed = await cli(['plan', '--refresh', '--json'], proxy.url);
+    expect(refreshed.code).toBe(2);
+    const update = refreshed.json().changes.find((c: { action: string }) => c.action === 'update');
+    expect(update.fields).toEqual([
+      {
+        path: 'widgets[0].definition.title',
+        before: 'edited in the UI',
+        after: 'traced-api: hits by resource',
+      },
+    ]);
+    expect((await cli(['apply', '--refresh'], proxy.url)).code).toBe(0);
+    expect((await cli(['plan', '--refresh'], proxy.url)).code).toBe(0);
+  });
+
   it('validates a monitor before creating it: a rejected one is reported with the API message, nothing created', async () => {
     const api = createApi({ ...env.target, apiUrl: proxy.url });
     const base = myMetricMonitor(definitionSettings(env.config)).body;

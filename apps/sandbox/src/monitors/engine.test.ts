@@ -122,6 +122,22 @@ describe('monitor engine, live, through the official client', () => {
     expect(body.history.map((e) => e.to)).toEqual(['Warn', 'Alert', 'Warn', 'OK', 'No Data', 'OK']);
   });
 
+  it('records each state change in the event stream, as Datadog does', () => {
+    const events = h.sandbox.context.store.events
+      .list({})
+      .filter((e) => e.source_type_name === 'Monitor Alert' && e.aggregation_key === `monitor:${challengeId}`)
+      .sort((a, b) => a.date_happened - b.date_happened);
+    expect(events.map((e) => [e.alert_type, e.title.split(']')[0]])).toEqual([
+      ['warning', '[Warn on {host:sandbox-host}'],
+      ['error', '[Triggered on {host:sandbox-host}'],
+      ['warning', '[Warn on {host:sandbox-host}'],
+      ['success', '[Recovered on {host:sandbox-host}'],
+      ['warning', '[No Data on {host:sandbox-host}'],
+      ['success', '[Recovered on {host:sandbox-host}'],
+    ]);
+    expect(events[1]).toMatchObject({ host: 'sandbox-host', date_happened: at(15) / 1000 });
+  });
+
   it('multi-alert by host: only the hot host alerts, with its own name', () => {
     const sent = monitorNotifications(multiId);
     expect(sent.map((n) => [n.transition, n.group, n.body])).toEqual([

@@ -23,14 +23,14 @@ import type { Delivery } from './delivery.ts';
 import { DowntimeSet } from './downtime-match.ts';
 import { MonitorRun, type PlannedNotification, type MonitorRun as Run, type RunEnvironment } from './run.ts';
 import type { GroupState, GroupStatus, MonitorState } from './state.ts';
-import { extractHandles } from './template.ts';
+import { extractHandles, tagValue } from './template.ts';
 
 const MINUTE = 60_000;
 
 export interface EngineOptions {
   readonly clock: Clock;
   readonly log: Logger;
-  readonly store: Pick<Store, 'monitors' | 'downtimes'>;
+  readonly store: Pick<Store, 'monitors' | 'downtimes' | 'events'>;
   readonly source: SeriesSource;
   /** Host name -> address, for {{host.ip}}. */
   readonly hosts?: { get(name: string): { readonly ip: string | undefined } | undefined };
@@ -228,10 +228,19 @@ export class MonitorEngine {
       }
       const createdAt =
         (typeof doc.created_at === 'number' ? doc.created_at : this.#options.clock.now()) / 1000;
-      // An edit keeps the groups' states; a first sight restores them from the store.
+      // An edit keeps the groups' states; a first sight restores them from the store (a group
+      // stored as triggered and notified counts as announced, for the first-recovery rule).
       const state = entry?.run?.state ?? restoredState(stored, createdAt);
+      const announced =
+        entry?.run?.triggerSent ??
+        new Map(
+          Object.values(state.groups).map((g) => [
+            g.group,
+            g.status !== 'OK' && g.lastNotifiedAt !== undefined,
+          ]),
+        );
       this.#entries.set(doc.id, {
-        run: new MonitorRun(compiled.value, state),
+        run: new MonitorRun(compiled.value, state, announced),
         modified: doc.modified,
         error: undefined,
       });
@@ -283,6 +292,7 @@ export class MonitorEngine {
       if (gone.has(n.monitorId)) continue;
       notifications.push(n);
       this.#deliver(n, run);
+      if (n.kind === 'transition' && !n.muted) this.#recordEvent(n);
     }
     this.#announceDowntimes(downtimes, atMs);
     this.#lastCycle = atMs;
@@ -312,6 +322,31 @@ export class MonitorEngine {
       n.muted,
       n.at,
     );
+  }
+
+  /** A state change in the event stream, as Datadog records monitor alerts (not when muted). */
+  #recordEvent(n: PlannedNotification): void {
+    const alertType = n.to === 'Alert' ? 'error' : n.to === 'OK' ? 'success' : 'warning';
+    try {
+      this.#options.store.events.add(
+        {
+          title: n.title,
+          text: n.body,
+          date_happened: Math.floor(n.at / 1000),
+          priority: 'normal',
+          alert_type: alertType,
+          host: tagValue(n.tags, 'host') ?? null,
+          aggregation_key: `monitor:${n.monitorId}`,
+          source_type_name: 'Monitor Alert',
+          related_event_id: null,
+          device_name: null,
+          tags: [...n.tags, `monitor_id:${n.monitorId}`],
+        },
+        n.at,
+      );
+    } catch (error) {
+      this.#options.log.warn({ err: error, monitor: n.monitorId }, 'monitor event not recorded');
+    }
   }
 
   /** Tells the handles of a downtime's message when one of its windows starts or ends. */

@@ -69,6 +69,11 @@ export class MonitorRun {
   /** Per group: whether its last trigger notification went out unmuted (for the first recovery rule). */
   readonly #triggerSent = new Map<string, boolean>();
 
+  /** Per group: whether its last trigger went out unmuted (kept when a monitor is edited). */
+  get triggerSent(): ReadonlyMap<string, boolean> {
+    return this.#triggerSent;
+  }
+
   constructor(monitor: CompiledMonitor, state: MonitorState, triggerSent?: ReadonlyMap<string, boolean>) {
     this.monitor = monitor;
     this.state = state;

@@ -107,7 +107,11 @@ export function drawChart(el, { series, markers = [], from, to, legend = true, h
     const total = new Array(x.length).fill(0);
     for (const s of bars) {
       const own = column(s.points);
-      const top = own.map((v, k) => (v === null ? null : (total[k] += v)));
+      const top = own.map((v, k) => {
+        if (v === null) return null;
+        total[k] += v;
+        return total[k];
+      });
       stacked.set(s, { own, top });
     }
   }

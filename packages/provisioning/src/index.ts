@@ -1,4 +1,5 @@
 export { type ApplyResult, apply, executePlan, type Outcome } from './apply.ts';
+export { type ParsedArgs, parseCli, runCli, USAGE } from './cli.ts';
 export { type Api, createApi } from './client.ts';
 export * from './definitions/index.ts';
 export { destroy, planDestroy } from './destroy.ts';
@@ -8,7 +9,9 @@ export { type HttpOptions, type RequestEvent, ResilientHttpLibrary, TransportErr
 export { type LiveResource, readFull, readInventory } from './inventory.ts';
 export { lintDefinitions } from './lint.ts';
 export { type Change, type Plan, type PlanOptions, plan, planChanges } from './plan.ts';
+export { type PreviewResult, preview } from './preview.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDecision } from './retry-policy.ts';
 export { type SnapshotResult, takeSnapshot } from './snapshot.ts';
 export { resourceUrl } from './urls.ts';
+export { isMuted, overlaps, type WeeklyWindow, weeklyWindows } from './weekly-windows.ts';
 export { canonicalJson, definitionWire, fingerprint, type Json, sealDashboard, toWire } from './wire.ts';

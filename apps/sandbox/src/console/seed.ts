@@ -81,15 +81,15 @@ export async function submitDemoMetrics(sandbox: Sandbox, host: string, endS: nu
   const burst = (t: number) => (t > endS - 40 * 60 && t < endS - 28 * 60 ? 5 : 1);
   const day = endS - 23 * 3600;
   const recent = endS - 6 * 3600;
-  // my_metric as the emitter sends it: every 15 s over the past two hours, every minute before.
+  // my_metric as the emitter sends it, every 15 s: a slow wave with noise whose 5-minute average
+  // crosses 500 (warn) and 800 (alert) at the peaks.
   const myMetric = (t: number) =>
     Math.max(0, Math.min(1000, 470 + 330 * Math.sin((2 * Math.PI * t) / 10_800) + noise(180)));
-  const myMetricTags = ['service:metric-emitter', 'env:dev'];
   let n = await submitHistory(
     sandbox,
     host,
-    [{ metric: 'my_metric', value: myMetric, tags: myMetricTags }],
-    endS - 2 * 3600 + 15,
+    [{ metric: 'my_metric', value: myMetric, tags: ['service:metric-emitter', 'env:dev'] }],
+    day,
     endS,
     15,
   );
@@ -97,12 +97,6 @@ export async function submitDemoMetrics(sandbox: Sandbox, host: string, endS: nu
     sandbox,
     host,
     [
-      {
-        metric: 'my_metric',
-        // A slow wave with noise: the 5-minute average crosses 500 (warn) and 800 (alert) at the peaks.
-        value: (t) => (t > endS - 2 * 3600 ? Number.NaN : myMetric(t)),
-        tags: myMetricTags,
-      },
       {
         metric: 'postgresql.rows_fetched',
         value: (t) => (140 + 40 * Math.sin(t / 5000) + noise(15)) * burst(t),

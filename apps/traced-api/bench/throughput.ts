@@ -48,6 +48,11 @@ const ABLATIONS: Record<string, Record<string, string>> = {
   'no-log-injection': { DD_LOGS_INJECTION: 'false' },
   'no-fs': { DD_TRACE_DISABLED_INSTRUMENTATIONS: 'dns,net,fs' },
   'logs-warn': { LOG_LEVEL: 'warn' },
+  lean: {
+    DD_EXPERIMENTAL_PROPAGATE_PROCESS_TAGS_ENABLED: 'false',
+    DD_CRASHTRACKING_ENABLED: 'false',
+    DD_RUNTIME_METRICS_GC_ENABLED: 'false',
+  },
 };
 
 interface Variant {

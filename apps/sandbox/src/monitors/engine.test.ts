@@ -116,9 +116,11 @@ describe('monitor engine, live, through the official client', () => {
     const res = await fetch(`${h.sandbox.apiUrl}/sandbox/monitors/${challengeId}/history`);
     const body = (await res.json()) as {
       overall_state: string;
+      evaluation_error: string | null;
       history: { to: string; detail: { muted: boolean } }[];
     };
     expect(body.overall_state).toBe('OK');
+    expect(body.evaluation_error).toBeNull();
     expect(body.history.map((e) => e.to)).toEqual(['Warn', 'Alert', 'Warn', 'OK', 'No Data', 'OK']);
   });
 

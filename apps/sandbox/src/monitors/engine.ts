@@ -152,6 +152,12 @@ export class MonitorEngine {
     return { source: this.#options.source, downtimes, hostIp: (name) => hosts?.get(name)?.ip };
   }
 
+  /** Why a monitor is not evaluated (bad query, failing evaluation), if it is not. */
+  errorOf(monitorId: number): string | undefined {
+    this.#refresh();
+    return this.#entries.get(monitorId)?.error;
+  }
+
   /** Starts polling the clock every `pollMs` real milliseconds. */
   start(pollMs = 1000): void {
     if (this.#timer) return;

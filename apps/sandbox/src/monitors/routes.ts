@@ -87,6 +87,7 @@ export function monitorRoutes(engine: MonitorEngine): ApiPart {
           overall_state: stored.state.overallState,
           overall_state_modified: stored.state.overallStateModified,
           evaluated_at: stored.state.evaluatedAt,
+          evaluation_error: engine.errorOf(id) ?? null,
           groups: stored.state.groups,
           history: history.map((h) => ({ ...h, at: new Date(h.at).toISOString(), at_ms: h.at })),
         };

@@ -15,6 +15,23 @@ import { startSandbox } from '../sandbox.ts';
 import { sendDemoTraces, submitDemoMetrics } from './seed.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** What this script uses of @dd-challenge/provisioning (loaded by path, so typed here). */
+interface Provisioning {
+  apply(
+    api: unknown,
+    definitions: unknown[],
+  ): Promise<{
+    ok: boolean;
+    outcomes: { ok: boolean; id?: string; change: { kind: string; name: string } }[];
+  }>;
+  createApi(target: unknown): unknown;
+  challengeSet(settings: unknown): unknown[];
+  definitionSettings(config: unknown): unknown;
+  MY_METRIC_MONITOR: string;
+  MY_METRIC_DASHBOARD: string;
+  APM_INFRA_DASHBOARD: string;
+}
 const HOST = 'demo-host';
 const root = join(import.meta.dirname, '../../../..');
 const outDir = join(root, 'docs/images');
@@ -45,7 +62,7 @@ async function main(): Promise<void> {
     // provisioning package depends on this one, not the other way round).
     const provisioning = (await import(
       pathToFileURL(join(root, 'packages/provisioning/src/index.ts')).href
-    )) as typeof import('../../../../packages/provisioning/src/index.ts');
+    )) as Provisioning;
     const target = {
       name: 'sandbox' as const,
       apiUrl: sandbox.apiUrl,

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRepoRoot } from '@dd-challenge/config';
+import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
+
+export interface Stack {
+  readonly sandboxUrl: string;
+  readonly apiUrl: string;
+  readonly ports: Readonly<Record<'sandbox' | 'traces' | 'dogstatsd' | 'api' | 'postgres', number>>;
+  /** Everything the stack printed so far (for failure messages). */
+  output(): string;
+  /** Stops every process of the stack; resolves once they are gone and the ports are free. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole stack exactly as `pnpm dev` does (turbo run dev), on free ports and with
+ * fresh data folders, so it never collides with a developer's running demo.
+ */
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const root = findRepoRoot(import.meta.dirname);
+  const data = mkdtempSync(join(tmpdir(), 'e2e-stack-'));
+  const ports = {
+    sandbox: await freeTcpPort(),
+    traces: await freeTcpPort(),
+    dogstatsd: await freeUdpPort(),
+    api: await freeTcpPort(),
+    postgres: await freeTcpPort(),
+  };
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // The stack must target the sandbox whatever the developer's shell holds.
+    if (
+      v !== undefined &&
+      !/^(DD_API_KEY|DD_APP_KEY|DATABASE_URL|SANDBOX_URL|VITEST.*|NODE_OPTIONS)$/.test(k)
+    )
+      env[k] = v;
+  }
+  Object.assign(env, {
+    SANDBOX_PORT: String(ports.sandbox),
+    DD_TRACE_AGENT_PORT: String(ports.traces),
+    DD_DOGSTATSD_PORT: String(ports.dogstatsd),
+    PORT: String(ports.api),
+    EMBEDDED_PG_PORT: String(ports.postgres),
+    SANDBOX_DATA_DIR: join(data, 'sandbox'),
+    EMBEDDED_PG_DATA_DIR: join(data, 'postgres'),
+    MY_METRIC_INTERVAL: '1s',
+    DD_TRACE_FLUSH_INTERVAL: '500',
+    LOG_LEVEL: 'warn',
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+    FORCE_COLOR: '0',
+    ...extraEnv,
+  });
+
+  const child: ChildProcess = spawn(
+    join(root, 'node_modules/.bin/turbo'),
+    ['run', 'dev', '--ui=stream', '--log-order=stream', '--output-logs=full', '--no-daemon'],
+    { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let text = '';
+  const keep = (chunk: Buffer) => {
+    text += chunk.toString();
+    if (text.length > 200_000) text = text.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  return {
+    sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    ports,
+    output: () => text,
+    async stop() {
+      const group = -(child.pid as number);
+      try {
+        process.kill(group, 'SIGINT');
+      } catch {
+        // already gone
+      }
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), 15_000).unref(),
+      );
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
+      // The children of turbo may outlive it by a moment: wait for the ports to be released.
+      const deadline = Date.now() + 10_000;
+      for (const port of [ports.sandbox, ports.traces, ports.api, ports.postgres]) {
+        while ((await isListening(port)) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}

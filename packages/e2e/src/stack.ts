@@ -11,6 +11,8 @@ export interface Stack {
   readonly ports: Readonly<Record<'sandbox' | 'traces' | 'dogstatsd' | 'api' | 'postgres', number>>;
   /** Everything the stack printed so far (for failure messages). */
   output(): string;
+  /** Resolves when the output matches `pattern` (the status block of `pnpm dev`, say). */
+  untilOutput(pattern: RegExp, ms: number): Promise<void>;
   /** Stops every process of the stack; resolves once they are gone and the ports are free. */
   stop(): Promise<void>;
 }
@@ -19,9 +21,9 @@ export interface Stack {
  * Starts the whole stack exactly as `pnpm dev` does (turbo run dev), on free ports and with
  * fresh data folders, so it never collides with a developer's running demo.
  */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, dataDir?: string): Promise<Stack> {
   const root = findRepoRoot(import.meta.dirname);
-  const data = mkdtempSync(join(tmpdir(), 'e2e-stack-'));
+  const data = dataDir ?? mkdtempSync(join(tmpdir(), 'e2e-stack-'));
   const ports = {
     sandbox: await freeTcpPort(),
     traces: await freeTcpPort(),
@@ -74,6 +76,13 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     apiUrl: `http://127.0.0.1:${ports.api}`,
     ports,
     output: () => text,
+    async untilOutput(pattern, ms) {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(text)) {
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in the output within ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       const group = -(child.pid as number);
       try {
@@ -98,7 +107,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         while ((await isListening(port)) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 100));
       }
-      rmSync(data, { recursive: true, force: true });
+      if (!dataDir) rmSync(data, { recursive: true, force: true });
     },
   };
 }

@@ -164,6 +164,19 @@ function routeSuite(database: () => Promise<{ url: string; close(): Promise<void
     expect(problem(res)).toMatchObject({ status: 404, detail: 'No route for GET /api/nothing' });
   });
 
+  it('answers an unexpected database error with a 500 that hides the internals', async () => {
+    await pool.query('ALTER TABLE notes RENAME TO notes_aside');
+    try {
+      const res = await app.inject({ url: '/api/notes' });
+      expect(res.statusCode).toBe(500);
+      const body = problem(res);
+      expect(body.detail).toBe('An unexpected error occurred.');
+      expect(res.body).not.toMatch(/notes|relation|SELECT/);
+    } finally {
+      await pool.query('ALTER TABLE notes_aside RENAME TO notes');
+    }
+  });
+
   it('runs the migration again without harm (idempotent)', async () => {
     const { migrate } = await import('../src/db/migrate.ts');
     await migrate(pool);

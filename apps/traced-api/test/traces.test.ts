@@ -23,6 +23,7 @@ describe('traces from the running app', () => {
         DD_TRACE_AGENT_URL: intake.url,
         DD_TRACE_FLUSH_INTERVAL: '100',
         DD_TRACE_STARTUP_LOGS: 'true',
+        DD_RUNTIME_METRICS_FLUSH_INTERVAL: '500',
       },
     });
   });
@@ -151,6 +152,14 @@ describe('traces from the running app', () => {
       expect(span.meta.env).toBe(tags.DD_ENV);
       expect(span.service.startsWith(tags.DD_SERVICE)).toBe(true);
     }
+  });
+
+  it('sends runtime metrics tagged with the service', async () => {
+    const deadline = Date.now() + 15_000;
+    const heap = () => intake.metricLines().find((l) => l.startsWith('runtime.node.mem.heap_used:'));
+    while (!heap() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(heap()).toMatch(/\|g\|#.*service:traced-api-under-test/);
+    expect(heap()).toContain(`env:${tags.DD_ENV}`);
   });
 
   it('shuts down gracefully on SIGTERM (exit code 0)', async () => {

@@ -25,6 +25,8 @@ export interface TraceIntake {
   spans(): Span[];
   /** Counts of payloads received per path (traces, telemetry, dogstatsd proxy, ...). */
   requests: Map<string, number>;
+  /** DogStatsD lines dd-trace posted to /dogstatsd/v2/proxy (runtime metrics). */
+  metricLines(): string[];
   /** Resolves with the spans once `predicate` holds, polling until `timeoutMs`. */
   waitFor(predicate: (spans: Span[]) => boolean, timeoutMs?: number): Promise<Span[]>;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startTraceIntake(options: { decode?: boolean } = {}): Prom
   const decodeSpans = options.decode ?? true;
   const received: Span[] = [];
   const requests = new Map<string, number>();
+  const metrics: string[] = [];
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.set(path, (requests.get(path) ?? 0) + 1);
@@ -58,6 +61,11 @@ export async function startTraceIntake(options: { decode?: boolean } = {}): Prom
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ rate_by_service: { 'service:,env:': 1 } }));
+      return;
+    }
+    if (path === '/dogstatsd/v2/proxy') {
+      if (metrics.length < 10_000) metrics.push(...body.toString('utf8').split('\n').filter(Boolean));
+      res.writeHead(202).end();
       return;
     }
     if (path === '/v0.7/config') {
@@ -77,6 +85,7 @@ export async function startTraceIntake(options: { decode?: boolean } = {}): Prom
     url: `http://127.0.0.1:${port}`,
     spans: () => [...received],
     requests,
+    metricLines: () => [...metrics],
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {

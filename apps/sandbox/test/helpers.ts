@@ -34,6 +34,7 @@ export async function testSandbox(
     hostname: HOST,
     ports: { api: 0, dogstatsd: 0, traces: options.traces ?? 0 },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.dogstatsdSocket ? { dogstatsdSocket: options.dogstatsdSocket } : {}),
   });
   return {
     sandbox,

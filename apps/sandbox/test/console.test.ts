@@ -2,18 +2,23 @@
  * The web console in a real browser: Debian's Chromium driven by playwright-core against a
  * sandbox started here, with data sent through the official client and the trace intake.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { v1, v2 } from '@datadog/datadog-api-client';
 import { loadConfig } from '@dd-challenge/config';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
-import { demoTrace, random, sandboxClient, sendTraces } from '../src/console/seed.ts';
+import { sandboxClient } from '../src/console/seed.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox.ts';
+import { until } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TRACED_CHILD = fileURLToPath(new URL('./fixtures/traced-child.mjs', import.meta.url));
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`console browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
@@ -172,16 +177,34 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
         ],
       },
     });
-    // Traces as dd-trace sends them (msgpack v0.4 to the trace intake).
-    const rnd = random(3);
-    const traces: ReturnType<typeof demoTrace>[] = [];
-    // Until one GET /api/notes request (a root span and two pg.query spans) is among them.
-    while (traces.length < 4 || !traces.some((t) => t[0]?.resource === 'GET /api/notes')) {
-      traces.push(demoTrace(rnd, T0, 'console-api', 'test'));
+    // Traces from the real tracer: dd-trace in a child process (the trace tests' fixture app).
+    const child = spawn(process.execPath, [TRACED_CHILD], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DD_TRACE_AGENT_URL: sandbox.traceUrl,
+        DD_DOGSTATSD_PORT: String(sandbox.dogstatsd.port),
+        DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+        DD_TRACE_STARTUP_LOGS: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const printed: Array<{ trace_id: string; error: boolean }> = [];
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) =>
+      printed.push(JSON.parse(line)),
+    );
+    try {
+      await until(
+        () => printed.some((p) => !p.error && sandbox.context.traces.get(p.trace_id)?.spans.length === 2),
+        30_000,
+        'a trace from dd-trace',
+      );
+    } finally {
+      child.kill('SIGTERM');
     }
-    await sendTraces(sandbox.traceUrl, traces);
-    const notes = traces.find((t) => t[0]?.resource === 'GET /api/notes');
-    traceId = String(notes?.[0]?.trace_id);
+    traceId = printed.find((p) => !p.error && sandbox.context.traces.get(p.trace_id)?.spans.length === 2)
+      ?.trace_id as string;
 
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -301,24 +324,22 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     await calendar.close();
   }, 30_000);
 
-  it('APM: service -> resource -> trace waterfall lists the spans sent, with their tags', async () => {
+  it('APM: service -> resource -> trace waterfall lists the spans dd-trace sent, with their tags', async () => {
     const page = await open('/apm/services');
-    await page.click('a[href="/apm/services/console-api"]');
-    await page.getByRole('link', { name: 'GET /api/notes', exact: true }).first().click();
-    await page.waitForURL('**/apm/services/console-api?resource=*');
+    await page.click('a[href="/apm/services/fixture-app"]');
+    await page.getByRole('link', { name: 'GET /items/:id', exact: true }).first().click();
+    await page.waitForURL('**/apm/services/fixture-app?resource=*');
+    expect(await page.locator('table.grid tbody tr').first().textContent()).toContain('web.request');
     await page.locator(`a[href="/apm/trace/${traceId}"]`).first().click();
     await page.waitForURL(`**/apm/trace/${traceId}`);
     const names = await page.locator('.span-row summary .wf-name').allTextContents();
-    expect(names).toHaveLength(3);
-    expect(names[0]).toContain('console-api');
-    expect(names[0]).toContain('fastify.request');
-    expect(names.slice(1).every((n) => n.includes('console-api-postgres') && n.includes('pg.query'))).toBe(
-      true,
-    );
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(/fixture-app\s+web\.request\s+GET \/items\/:id/);
+    expect(names[1]).toMatch(/fixture-app-postgres\s+pg\.query\s+SELECT 1/);
     await page.locator('.span-row summary').nth(1).click();
     const tags = await page.locator('.span-row').nth(1).locator('table.tags').textContent();
-    expect(tags).toContain('db.type');
-    expect(tags).toContain('resource');
+    expect(tags).toContain('db.name');
+    expect(tags).toContain('fixture-app-postgres');
     expect(problems).toEqual([]);
     await page.close();
   }, 30_000);

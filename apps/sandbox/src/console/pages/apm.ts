@@ -149,7 +149,7 @@ export function tracePage(ctx: SandboxContext, id: string): string | undefined {
     html`<p class="crumbs"><a href="/apm/services">APM services</a> ›${root ? html` <a href="/apm/services/${encodeURIComponent(root.service)}?resource=${encodeURIComponent(root.resource)}">${root.service} · ${root.resource}</a> ›` : ''}</p><h1>Trace <code>${trace.trace_id}</code></h1>
     <p class="muted">${root ? html`${serviceChip(root.service)} <span class="chip res"><b>resource</b> ${root.resource}</span>` : ''} ${trace.spans.length} spans · ${durationNs(total)} · received ${utc(trace.received)} UTC · services: ${services.map((s) => serviceChip(s))}</p>
     <div class="waterfall">
-      <div class="wf-head"><span>Span (operation · resource)</span><span>0</span><span class="r">${durationNs(total)}</span></div>
+      <div class="wf-head"><span>Span: <b>service</b> · operation · resource</span><span>0</span><span class="r">${durationNs(total)}</span></div>
       ${ordered.map(({ span, depth }) => {
         const left = ((span.start - start) / total) * 100;
         const width = Math.max(0.3, (span.duration / total) * 100);

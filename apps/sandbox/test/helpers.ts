@@ -16,6 +16,7 @@ export async function testSandbox(
     dataDir?: string;
     keepData?: boolean;
     traces?: number;
+    dogstatsdSocket?: string;
   } = {},
 ) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sandbox-agent-'));

@@ -7,8 +7,11 @@ import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config';
  */
 export function packageTestConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
   const base = defineConfig({
-    resolve: { conditions: ['@dd-challenge/source', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['@dd-challenge/source', 'node', 'import', 'default'] } },
+    // Only the source condition and 'node': Vite adds import/require itself, and Vitest 5 applies
+    // these to require() inside externalised CommonJS too, where an 'import' condition would make
+    // pg's require('pg-pool') load pg-pool's ESM build ("Class extends value [object Module]").
+    resolve: { conditions: ['@dd-challenge/source', 'node'] },
+    ssr: { resolve: { conditions: ['@dd-challenge/source', 'node'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: process.env.CI ? ['default', 'json'] : ['default'],

@@ -46,8 +46,13 @@ function serviceChip(service: string): Html {
   return html`<span class="chip" style="--c:${serviceColor(service)}"><b>service</b> ${service}</span>`;
 }
 
-function traceRows(traces: StoredTrace[]): Html {
-  if (traces.length === 0) return html`<p class="empty">No traces kept.</p>`;
+function traceStart(t: StoredTrace): number {
+  return Math.min(...t.spans.map((s) => s.start));
+}
+
+function traceRows(found: StoredTrace[]): Html {
+  if (found.length === 0) return html`<p class="empty">No traces kept.</p>`;
+  const traces = [...found].sort((a, b) => traceStart(b) - traceStart(a));
   return html`<table class="grid compact"><thead><tr><th>Start (UTC)</th><th>Root service</th><th>Resource</th><th class="num">Spans</th><th class="num">Duration</th><th>Status</th></tr></thead><tbody>${traces.map(
     (t) => {
       const root = rootOf(t);

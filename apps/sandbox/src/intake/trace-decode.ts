@@ -59,6 +59,33 @@ function stringOf(v: unknown, what: string, where: string): string {
   throw new TraceDecodeError(`${where}: ${what} is not a string`);
 }
 
+/**
+ * Meta keys whose values repeat across spans (one copy kept); other values (urls, statements,
+ * ids) are mostly unique, and hashing them to intern costs more than it saves.
+ */
+const LOW_CARDINALITY = new Set([
+  'env',
+  'version',
+  'language',
+  'runtime-id',
+  'component',
+  'span.kind',
+  '_dd.integration',
+  '_dd.p.dm',
+  'http.method',
+  'http.status_code',
+  'http.route',
+  'db.type',
+  'db.name',
+  'db.user',
+  'db.system',
+  'out.host',
+  'peer.service',
+  'span.type',
+  'error.type',
+  '_dd.base_service',
+]);
+
 // meta and metrics are validated and interned in place: the decoder's own object is kept (no copy).
 function metaOf(v: unknown, where: string): Record<string, string> {
   if (v === undefined || v === null) return {};
@@ -67,7 +94,7 @@ function metaOf(v: unknown, where: string): Record<string, string> {
   for (const k in m) {
     const x = m[k];
     if (typeof x !== 'string') throw new TraceDecodeError(`${where}: meta.${k} is not a string`);
-    m[k] = intern(x);
+    if (LOW_CARDINALITY.has(k)) m[k] = intern(x);
   }
   return m as Record<string, string>;
 }

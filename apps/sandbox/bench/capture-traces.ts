@@ -54,3 +54,10 @@ export async function captureDdTracePayloads(
   server.close();
   return payloads;
 }
+
+// As a script (bench/memory.ts runs it in a child so the capture's garbage stays out of the
+// measured process): node capture-traces.ts <dir> [seconds]
+if (import.meta.main) {
+  const payloads = await captureDdTracePayloads(process.argv[2] as string, Number(process.argv[3] ?? 2));
+  process.stdout.write(`${JSON.stringify({ payloads: payloads.length })}\n`);
+}

@@ -1,15 +1,18 @@
 // Memory: RSS of a running sandbox holding 24 h of the demo's metrics at 10 s resolution and
 // 100,000 spans from real dd-trace payloads, against the same sandbox just started (same run).
 // Run with --expose-gc. Budget: 150 MB.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@dd-challenge/config';
 import { decodeV04 } from '../src/intake/trace-decode.ts';
 import { newSketch } from '../src/metrics/sketch.ts';
 import { normalizeTags } from '../src/metrics/store.ts';
 import { startSandbox } from '../src/sandbox.ts';
-import { captureDdTracePayloads } from './capture-traces.ts';
+
+const CAPTURE = fileURLToPath(new URL('./capture-traces.ts', import.meta.url));
 
 const BUDGET_MB = 150;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -27,7 +30,13 @@ const usage = () => {
 };
 
 const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
-const payloads = await captureDdTracePayloads(join(work, 'payloads'), 2);
+// Captured in a child process, read back from files: the capture's own garbage is not measured.
+execFileSync(process.execPath, ['--conditions=@dd-challenge/source', CAPTURE, join(work, 'payloads'), '2'], {
+  stdio: 'inherit',
+});
+const payloads = readdirSync(join(work, 'payloads'))
+  .sort()
+  .map((f) => ({ body: readFileSync(join(work, 'payloads', f)) }));
 if (payloads.length === 0) throw new Error('dd-trace sent no payload');
 const stamp = (what: string) => process.stderr.write(`${new Date().toISOString()} ${what}\n`);
 stamp(`captured ${payloads.length} payloads`);

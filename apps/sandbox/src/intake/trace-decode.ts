@@ -39,6 +39,17 @@ function intern(s: string): string {
   return s;
 }
 
+// The spans of a trace arrive together: their trace id is converted (and stored) once.
+let lastTraceId: unknown;
+let lastTraceIdText = '';
+function traceIdOf(v: unknown, where: string): string {
+  if (v !== lastTraceId || lastTraceId === undefined) {
+    lastTraceIdText = idOf(v, 'trace_id', where);
+    lastTraceId = v;
+  }
+  return lastTraceIdText;
+}
+
 function idOf(v: unknown, what: string, where: string): string {
   if (typeof v === 'bigint') return (v < 0n ? BigInt.asUintN(64, v) : v).toString();
   if (typeof v === 'number' && Number.isSafeInteger(v))
@@ -130,7 +141,7 @@ function makeSpan(
 ): Span {
   const name = stringOf(fields.name, 'name', where) || DEFAULT_NAME;
   return {
-    trace_id: idOf(fields.trace_id, 'trace_id', where),
+    trace_id: traceIdOf(fields.trace_id, where),
     span_id: idOf(fields.span_id, 'span_id', where),
     parent_id:
       fields.parent_id === undefined || fields.parent_id === null

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { apiKeyGuard } from './auth.ts';
 
@@ -15,7 +15,7 @@ export async function buildApiServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log.child({ part: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
     // Datadog's API accepts repeated and bracketed query keys (filter[shared]); keep them verbatim.
     routerOptions: { ignoreTrailingSlash: true },

@@ -5,8 +5,12 @@
  * Semantics: ../../../../../shared/design/datadog-facts.md §4.
  */
 
+import { type Comparator, compare } from '@dd-challenge/metric-query';
+
+/** The comparator of a monitor query, as metric-query parses it (re-exported for the monitor code). */
+export type { Comparator };
+
 export type GroupStatus = 'OK' | 'Warn' | 'Alert' | 'No Data';
-export type Comparator = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
 export interface Thresholds {
   readonly critical: number;
@@ -97,24 +101,6 @@ const TRIGGERED: ReadonlySet<GroupStatus> = new Set(['Alert', 'Warn', 'No Data']
 /** The state a monitor starts in: no groups, overall No Data (what Datadog answers on create). */
 export function initialState(createdAt: number): MonitorState {
   return { createdAt, lastEvaluatedAt: undefined, overall: 'No Data', groups: {} };
-}
-
-/** `value <comparator> threshold`. */
-export function compare(value: number, comparator: Comparator, threshold: number): boolean {
-  switch (comparator) {
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '==':
-      return value === threshold;
-    case '!=':
-      return value !== threshold;
-  }
 }
 
 const present = (v: number | null | undefined): v is number => v !== undefined && v !== null;

@@ -55,33 +55,55 @@ const secret = (fallback?: string) =>
       .transform((v) => (v ?? fallback) && new Secret((v ?? fallback) as string)),
   ) as z.ZodType<Secret | undefined, string | undefined>;
 
-const httpUrl = () =>
+/** An optional URL whose scheme is one of `protocols` (`['http:', 'https:']`). */
+const urlOf = (protocols: readonly string[], message: string) =>
   z.preprocess(
     blankToUndefined,
     z
       .string()
       .refine((v) => {
         try {
-          return ['http:', 'https:'].includes(new URL(v).protocol);
+          return protocols.includes(new URL(v).protocol);
         } catch {
           return false;
         }
-      }, 'is not an http(s) URL')
+      }, message)
       .optional(),
   ) as z.ZodType<string | undefined, string | undefined>;
+
+const httpUrl = () => urlOf(['http:', 'https:'], 'is not an http(s) URL');
+
+/** A positive decimal number up to `max`, `fallback` when unset. */
+const positiveNumber = (fallback: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
+      .transform(Number)
+      .pipe(z.number().positive('must be a positive number').max(max, `must be at most ${max}`))
+      .optional()
+      .transform((v) => v ?? fallback),
+  ) as z.ZodType<number, string | undefined>;
+
+/** Milliseconds of a duration text, or a zod issue naming the accepted forms. */
+function toMs(v: string, ctx: z.RefinementCtx): number {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
+    });
+    return z.NEVER;
+  }
+  return ms;
+}
 
 const duration = (fallback: string, minMs: number) =>
   z.preprocess(
     (v) => blankToUndefined(v as string | undefined) ?? fallback,
     z.string().transform((v, ctx) => {
-      const ms = parseDuration(v);
-      if (ms === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
-        });
-        return z.NEVER;
-      }
+      const ms = toMs(v, ctx);
       if (ms < minMs) {
         ctx.addIssue({ code: 'custom', message: `is shorter than the minimum of ${minMs} ms` });
         return z.NEVER;
@@ -172,16 +194,7 @@ export const SETTINGS = {
     secret: true,
   }),
   SANDBOX_CLOCK_SPEED: setting({
-    schema: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
-        .transform(Number)
-        .pipe(z.number().positive('must be a positive number').max(10_000, 'must be at most 10000'))
-        .optional()
-        .transform((v) => v ?? 1),
-    ) as z.ZodType<number, string | undefined>,
+    schema: positiveNumber(1, 10_000),
     example: '1',
     description: 'Speed of the sandbox clock for the monitor engine (1 = real time, 60 = a minute a second)',
   }),
@@ -261,16 +274,7 @@ export const SETTINGS = {
     description: 'Where apps/traffic sends requests (default http://127.0.0.1:PORT, traced-api)',
   }),
   TRAFFIC_RPS: setting({
-    schema: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
-        .transform(Number)
-        .pipe(z.number().positive('must be a positive number').max(1000, 'must be at most 1000'))
-        .optional()
-        .transform((v) => v ?? 5),
-    ) as z.ZodType<number, string | undefined>,
+    schema: positiveNumber(5, 1000),
     example: '5',
     description: 'Requests per second apps/traffic sends (steady rate; burst mode multiplies it)',
   }),
@@ -280,41 +284,16 @@ export const SETTINGS = {
     description: 'apps/traffic mode: steady, burst (periodic write spikes) or errors (bad inputs mixed in)',
   }),
   TRAFFIC_DURATION: setting({
-    schema: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .transform((v, ctx) => {
-          const ms = parseDuration(v);
-          if (ms === undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
-            });
-            return z.NEVER;
-          }
-          return ms;
-        })
-        .optional(),
-    ) as z.ZodType<number | undefined, string | undefined>,
+    schema: z.preprocess(blankToUndefined, z.string().transform(toMs).optional()) as z.ZodType<
+      number | undefined,
+      string | undefined
+    >,
     example: '10m',
     description: 'How long apps/traffic runs; unset or 0 runs until stopped',
   }),
   PORT: setting({ schema: port(5050), example: '5050', description: 'traced-api HTTP port' }),
   DATABASE_URL: setting({
-    schema: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .refine((v) => {
-          try {
-            return ['postgres:', 'postgresql:'].includes(new URL(v).protocol);
-          } catch {
-            return false;
-          }
-        }, 'is not a postgres:// connection string')
-        .optional(),
-    ) as z.ZodType<string | undefined, string | undefined>,
+    schema: urlOf(['postgres:', 'postgresql:'], 'is not a postgres:// connection string'),
     example: 'postgres://postgres@127.0.0.1:5432/postgres',
     description: 'Postgres for traced-api; unset means the embedded Postgres',
     secret: true,

@@ -79,9 +79,21 @@ if (target.name === 'sandbox') {
 
 const rows: [string, string][] = [];
 if (target.name === 'sandbox') rows.push(['Console', target.appUrl]);
+// Label each resource as a person knows it: the dashboard's title, the monitor's name.
+const titles = new Map(
+  desired.map((d) => [
+    d.name,
+    d.kind === 'dashboard'
+      ? `Dashboard "${d.body.title}"`
+      : d.kind === 'monitor'
+        ? `Monitor "${d.body.name}"`
+        : '',
+  ]),
+);
 for (const o of result.outcomes) {
-  if (o.url && o.change.kind !== 'downtime') rows.push([`${o.change.kind} ${o.change.name}`, o.url]);
+  if (o.url && o.change.kind !== 'downtime') rows.push([titles.get(o.change.name) || o.change.name, o.url]);
 }
+rows.push(['Downtimes', `${target.appUrl}/monitors/downtimes`]);
 rows.push(['traced-api', `http://127.0.0.1:${config.api.port}`]);
 rows.push(['Stop', 'Ctrl-C (stops every task of pnpm dev)']);
 const width = Math.max(...rows.map(([k]) => k.length));

@@ -13,11 +13,11 @@ import { loadConfig } from '@dd-challenge/config';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../src/console/chromium.ts';
 import { sandboxClient } from '../src/console/seed.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox.ts';
 import { until } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TRACED_CHILD = fileURLToPath(new URL('./fixtures/traced-child.mjs', import.meta.url));
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
@@ -210,16 +210,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 800 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   }, 60_000);
 

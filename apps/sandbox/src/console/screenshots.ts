@@ -12,9 +12,8 @@ import { loadConfig } from '@dd-challenge/config';
 import { chromium } from 'playwright-core';
 import { ManualClock } from '../clock.ts';
 import { startSandbox } from '../sandbox.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 import { sendDemoTraces, submitDemoMetrics } from './seed.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /** What this script uses of @dd-challenge/provisioning (loaded by path, so typed here). */
 interface Provisioning {
@@ -102,16 +101,7 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,22 +1,11 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
+import { random } from '../src/console/seed.ts';
 import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
 import { testSandbox, until } from './helpers.ts';
 
 const BUCKET = 1_795_000_100;
-
-/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEMPLATES = [
   'mut.gauge:12.5|g|#a:b,c:d',
@@ -59,7 +48,8 @@ describe('DogStatsD under random and mutated datagrams', () => {
   afterAll(() => t.close());
 
   it('keeps every valid line, counts every bad one, never stops', async () => {
-    const rand = prng(20261128);
+    // seeded (mulberry32) so a failure can be replayed
+    const rand = random(20261128);
     const stats = t.ctx.intake.stats;
     // 100,000 datagrams through the socket's datagram handler (the parser the server feeds, on
     // the sandbox's own aggregator and store), and 5,000 more through real UDP: Node's dgram

@@ -20,7 +20,7 @@ export function sandboxClient(sandbox: Sandbox): client.Configuration {
   });
 }
 
-/** A deterministic pseudo-random generator (mulberry32): the same pictures every run. */
+/** A deterministic pseudo-random generator (mulberry32): the same pictures and the same test inputs every run. */
 export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

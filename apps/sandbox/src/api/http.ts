@@ -49,6 +49,18 @@ export function queryInt(value: unknown, name: string): number | undefined {
   return Number(text);
 }
 
+/** The required `start` and `end` query parameters (UNIX seconds) of the v1 time-range endpoints. */
+export function queryTimeRange(q: { readonly start?: unknown; readonly end?: unknown }): {
+  start: number;
+  end: number;
+} {
+  const start = queryInt(q.start, 'start');
+  const end = queryInt(q.end, 'end');
+  if (start === undefined || end === undefined)
+    throw badRequest("The parameters 'start' and 'end' are required");
+  return { start, end };
+}
+
 /** A query-string boolean ('true'/'false'). */
 export function queryBool(value: unknown, name: string): boolean | undefined {
   const text = queryString(value);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../../context.ts';
 import type { EventRecord, JsonObject } from '../../storage/types.ts';
-import { badRequest, methodNotAllowed, notFound, queryInt, queryString } from '../http.ts';
+import { badRequest, methodNotAllowed, notFound, queryInt, queryString, queryTimeRange } from '../http.ts';
 import { validateBody } from '../validation/models.ts';
 import { notifyMentions } from './mentions.ts';
 
@@ -71,10 +71,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   app.get<{ Querystring: Query }>('/api/v1/events', async (request) => {
     const q = request.query;
-    const start = queryInt(q.start, 'start');
-    const end = queryInt(q.end, 'end');
-    if (start === undefined || end === undefined)
-      throw badRequest("The parameters 'start' and 'end' are required");
+    const { start, end } = queryTimeRange(q);
     const tags = queryString(q.tags)?.split(',').filter(Boolean);
     const sources = queryString(q.sources)?.split(',').filter(Boolean);
     const page = queryInt(q.page, 'page') ?? 0;

@@ -3,7 +3,7 @@ import { evaluate } from '@dd-challenge/metric-query';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../../context.ts';
 import type { Json } from '../../storage/types.ts';
-import { badRequest, methodNotAllowed, notFound, queryInt, queryString } from '../http.ts';
+import { badRequest, methodNotAllowed, notFound, queryInt, queryString, queryTimeRange } from '../http.ts';
 import { type ChartSeries, renderChartSvg } from './chart.ts';
 import { svgToPng } from './render.ts';
 
@@ -44,10 +44,7 @@ function baseUrl(request: FastifyRequest): string {
 export function registerSnapshotRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.get<{ Querystring: Query }>('/api/v1/graph/snapshot', async (request) => {
     const q = request.query;
-    const start = queryInt(q.start, 'start');
-    const end = queryInt(q.end, 'end');
-    if (start === undefined || end === undefined)
-      throw badRequest("The parameters 'start' and 'end' are required");
+    const { start, end } = queryTimeRange(q);
     if (end <= start) throw badRequest("'end' must be after 'start'");
     const metricQuery = queryString(q.metric_query);
     const graphDef = queryString(q.graph_def);

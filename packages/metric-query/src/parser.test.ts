@@ -398,6 +398,26 @@ const bad: { desc: string; input: string; expected: { from: number; to: number; 
     input: `${'('.repeat(100)}avg:m{*}${')'.repeat(100)}`,
     expected: { from: 64, to: 65, message: 'query is nested more than 64 levels deep' },
   },
+  {
+    desc: 'IN list without a comma',
+    input: 'avg:m{host IN (a b)}',
+    expected: { from: 17, to: 18, message: "expected ',' or ')' in 'IN (…)' but found 'b'" },
+  },
+  {
+    desc: 'IN list with a keyword for a value',
+    input: 'avg:m{host IN (a, AND)}',
+    expected: { from: 18, to: 21, message: "expected a tag value in 'IN (…)' but found 'AND'" },
+  },
+  {
+    desc: 'by list without a comma',
+    input: 'avg:m{*} by {host env}',
+    expected: { from: 18, to: 21, message: "expected ',' or '}' in 'by {…}' but found 'env'" },
+  },
+  {
+    desc: 'by list with a wildcard key',
+    input: 'avg:m{*} by {h*}',
+    expected: { from: 13, to: 15, message: "expected a tag key in 'by {…}' but found 'h*'" },
+  },
 ];
 
 describe('parse errors are values with position and expectation', () => {

@@ -42,17 +42,7 @@ function parseScopeIn(p: ParserState, key: Token, negated: boolean): Scope {
   if (negated) nextScopeToken(p.lx); // IN
   const open = nextScopeToken(p.lx);
   if (!isPunct(open, '(')) fail(open.from, open.to, `expected '(' after 'IN' but found ${describe(open)}`);
-  const values: string[] = [];
-  for (;;) {
-    const v = nextScopeToken(p.lx);
-    if (v.type !== 'term' || scopeKeyword(v))
-      fail(v.from, v.to, `expected a tag value in 'IN (…)' but found ${describe(v)}`);
-    values.push(v.text);
-    const sep = nextScopeToken(p.lx);
-    if (isPunct(sep, ')')) break;
-    if (!isPunct(sep, ','))
-      fail(sep.from, sep.to, `expected ',' or ')' in 'IN (…)' but found ${describe(sep)}`);
-  }
+  const values = scopeList(p, 'a tag value', "'IN (…)'", ')', (v) => v.type === 'term' && !scopeKeyword(v));
   p.scopeTok = nextScopeToken(p.lx);
   return { kind: 'in', key: key.text, values, negated };
 }
@@ -136,18 +126,37 @@ export function parseBy(p: ParserState): string[] {
   advance(p);
   if (!isPunct(p.tok, '{'))
     fail(p.tok.from, p.tok.to, `expected '{' after 'by' but found ${describe(p.tok)}`);
-  const keys: string[] = [];
-  for (;;) {
-    const k = nextScopeToken(p.lx);
-    if (k.type !== 'term' || k.text === '*' || k.text.includes('*') || k.text.startsWith('$')) {
-      fail(k.from, k.to, `expected a tag key in 'by {…}' but found ${describe(k)}`);
-    }
-    keys.push(k.text);
-    const sep = nextScopeToken(p.lx);
-    if (isPunct(sep, '}')) break;
-    if (!isPunct(sep, ','))
-      fail(sep.from, sep.to, `expected ',' or '}' in 'by {…}' but found ${describe(sep)}`);
-  }
+  const keys = scopeList(
+    p,
+    'a tag key',
+    "'by {…}'",
+    '}',
+    (k) => k.type === 'term' && !k.text.includes('*') && !k.text.startsWith('$'),
+  );
   advance(p);
   return keys;
+}
+
+/**
+ * The items of a comma-separated list up to `close` (the opening bracket already read), as in
+ * `IN (a, b)` and `by {a, b}`; `item` and `where` name what was expected in the errors.
+ */
+function scopeList(
+  p: ParserState,
+  item: string,
+  where: string,
+  close: string,
+  accepts: (t: Token) => boolean,
+): string[] {
+  const items: string[] = [];
+  for (;;) {
+    const t = nextScopeToken(p.lx);
+    if (!accepts(t)) fail(t.from, t.to, `expected ${item} in ${where} but found ${describe(t)}`);
+    items.push(t.text);
+    const sep = nextScopeToken(p.lx);
+    if (isPunct(sep, close)) break;
+    if (!isPunct(sep, ','))
+      fail(sep.from, sep.to, `expected ',' or '${close}' in ${where} but found ${describe(sep)}`);
+  }
+  return items;
 }

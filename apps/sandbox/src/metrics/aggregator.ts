@@ -22,6 +22,7 @@ export class MetricContext {
   active = false;
   value = 0;
   samples: number[] = [];
+  /** Empty while every sample weighs 1; else parallel to `samples`. */
   weights: number[] = [];
   members: Set<string> | undefined;
   sketch: DDSketch | undefined;
@@ -183,10 +184,16 @@ export class Aggregator {
         ctx.value += value / rate;
         return;
       case 'histogram':
-      case 'timing':
+      case 'timing': {
+        // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate
+        // the bucket holds one array, not two (less to allocate and for the GC to copy).
+        const w = Math.trunc(1 / rate);
+        if (w !== 1 && ctx.weights.length < ctx.samples.length)
+          for (let i = ctx.weights.length; i < ctx.samples.length; i++) ctx.weights.push(1);
         ctx.samples.push(value);
-        ctx.weights.push(Math.trunc(1 / rate));
+        if (ctx.weights.length > 0 || w !== 1) ctx.weights.push(w);
         return;
+      }
       case 'distribution': {
         if (!ctx.sketch) ctx.sketch = newSketch();
         ctx.sketch.accept(value, 1 / rate);

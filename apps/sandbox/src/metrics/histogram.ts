@@ -16,7 +16,10 @@ export interface HistogramStats {
   readonly sum: number;
 }
 
-/** Aggregates `values` (with parallel integer `weights`) as the Agent does; undefined when empty. */
+/**
+ * Aggregates `values` (with parallel integer `weights`, or none: each weighs 1) as the Agent
+ * does; undefined when empty.
+ */
 export function histogramStats(
   values: number[],
   weights: number[],
@@ -28,9 +31,10 @@ export function histogramStats(
   let count = 0;
   let sum = 0;
   let uniform = true;
-  const w0 = weights[0] as number;
+  const weighed = weights.length === n;
+  const w0 = weighed ? (weights[0] as number) : 1;
   for (let i = 0; i < n; i++) {
-    const w = weights[i] as number;
+    const w = weighed ? (weights[i] as number) : 1;
     if (w !== w0) uniform = false;
     count += w;
     sum += (values[i] as number) * w;

@@ -1,7 +1,7 @@
 // DogStatsD throughput: lines per second fully parsed and aggregated by the sandbox's server,
 // against a bare Node UDP receiver that only counts lines, same run, same sender process
 // (pre-built 8 KB packets at the highest rate it reaches); then loss at a paced 400,000 lines/s.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -79,81 +79,86 @@ function seriesPlugin(app: FastifyInstance, ctx: SandboxContext): void {
     return n;
   };
 
-  app.post('/api/v2/series', async (request, reply) => {
-    const body = request.body as { series?: unknown } | undefined;
-    try {
-      if (!body || !Array.isArray(body.series)) throw new BadSeries('series must be an array');
-      const writes = body.series.map((raw: unknown, i: number) => {
-        const where = `series[${i}]`;
-        if (typeof raw !== 'object' || raw === null) throw new BadSeries(`${where} must be an object`);
-        const s = raw as Record<string, unknown>;
-        const metric = metricOf(s.metric, where);
-        const type = V2_TYPES[(s.type as number | undefined) ?? 0];
-        if (type === undefined) throw new BadSeries(`${where}.type must be 0, 1, 2 or 3`);
-        if (!Array.isArray(s.points) || s.points.length === 0)
-          throw new BadSeries(`${where}.points must be a non-empty array`);
-        const points = s.points.map((p: unknown, j: number) => {
-          const q = p as { timestamp?: unknown; value?: unknown } | null;
-          if (!q || typeof q.timestamp !== 'number' || typeof q.value !== 'number') {
-            throw new BadSeries(`${where}.points[${j}] must be {timestamp, value} numbers`);
-          }
-          return [q.timestamp, q.value] as const;
+  /**
+   * The part both versions share: the `series` array checked, every entry parsed by `parse`
+   * (which throws BadSeries) before any is written, 400 naming the entry, else `accepted`.
+   */
+  const seriesRoute = (
+    path: string,
+    parse: (s: Record<string, unknown>, where: string) => () => number,
+    accepted: object,
+  ): void => {
+    app.post(path, async (request, reply) => {
+      const body = request.body as { series?: unknown } | undefined;
+      try {
+        if (!body || !Array.isArray(body.series)) throw new BadSeries('series must be an array');
+        const writes = body.series.map((raw: unknown, i: number) => {
+          const where = `series[${i}]`;
+          if (typeof raw !== 'object' || raw === null) throw new BadSeries(`${where} must be an object`);
+          const s = raw as Record<string, unknown>;
+          return parse(s, where);
         });
-        const tags = tagsOf(s.tags, where);
-        const resources = Array.isArray(s.resources)
-          ? (s.resources as Array<{ name?: unknown; type?: unknown }>)
-          : [];
-        const hostRes = resources.find((r) => r && r.type === 'host' && typeof r.name === 'string');
-        const interval = typeof s.interval === 'number' ? s.interval : type === 'gauge' ? 0 : 10;
-        return () =>
-          ctx.metrics.submit(metric, tags, type, interval, points, {
-            host: hostRes?.name as string | undefined,
-          });
-      });
-      write(writes);
-    } catch (error) {
-      if (error instanceof BadSeries) {
-        ctx.intake.stats.error('invalid series payload');
-        return reply.code(400).send({ errors: [error.message] });
+        write(writes);
+      } catch (error) {
+        if (error instanceof BadSeries) {
+          ctx.intake.stats.error('invalid series payload');
+          return reply.code(400).send({ errors: [error.message] });
+        }
+        throw error;
       }
-      throw error;
-    }
-    return reply.code(202).send({ errors: [] });
-  });
+      return reply.code(202).send(accepted);
+    });
+  };
 
-  app.post('/api/v1/series', async (request, reply) => {
-    const body = request.body as { series?: unknown } | undefined;
-    try {
-      if (!body || !Array.isArray(body.series)) throw new BadSeries('series must be an array');
-      const writes = body.series.map((raw: unknown, i: number) => {
-        const where = `series[${i}]`;
-        if (typeof raw !== 'object' || raw === null) throw new BadSeries(`${where} must be an object`);
-        const s = raw as Record<string, unknown>;
-        const metric = metricOf(s.metric, where);
-        const type = (s.type ?? 'gauge') as SeriesType;
-        if (type !== 'gauge' && type !== 'rate' && type !== 'count')
-          throw new BadSeries(`${where}.type must be gauge, rate or count`);
-        if (!Array.isArray(s.points) || s.points.length === 0)
-          throw new BadSeries(`${where}.points must be a non-empty array`);
-        const points = s.points.map((p: unknown, j: number) => {
-          if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
-            throw new BadSeries(`${where}.points[${j}] must be [timestamp, value]`);
-          }
-          return [p[0], p[1]] as const;
-        });
-        const tags = tagsOf(s.tags, where);
-        const interval = typeof s.interval === 'number' ? s.interval : type === 'gauge' ? 0 : 10;
-        const host = typeof s.host === 'string' ? s.host : undefined;
-        return () => ctx.metrics.submit(metric, tags, type, interval, points, { host });
+  seriesRoute(
+    '/api/v2/series',
+    (s, where) => {
+      const metric = metricOf(s.metric, where);
+      const type = V2_TYPES[(s.type as number | undefined) ?? 0];
+      if (type === undefined) throw new BadSeries(`${where}.type must be 0, 1, 2 or 3`);
+      if (!Array.isArray(s.points) || s.points.length === 0)
+        throw new BadSeries(`${where}.points must be a non-empty array`);
+      const points = s.points.map((p: unknown, j: number) => {
+        const q = p as { timestamp?: unknown; value?: unknown } | null;
+        if (!q || typeof q.timestamp !== 'number' || typeof q.value !== 'number') {
+          throw new BadSeries(`${where}.points[${j}] must be {timestamp, value} numbers`);
+        }
+        return [q.timestamp, q.value] as const;
       });
-      write(writes);
-    } catch (error) {
-      if (error instanceof BadSeries) {
-        ctx.intake.stats.error('invalid series payload');
-        return reply.code(400).send({ errors: [error.message] });
-      }
-      throw error;
-    }
-    return reply.code(202).send({ status: 'ok' });
-  });
+      const tags = tagsOf(s.tags, where);
+      const resources = Array.isArray(s.resources)
+        ? (s.resources as Array<{ name?: unknown; type?: unknown }>)
+        : [];
+      const hostRes = resources.find((r) => r && r.type === 'host' && typeof r.name === 'string');
+      const interval = typeof s.interval === 'number' ? s.interval : type === 'gauge' ? 0 : 10;
+      return () =>
+        ctx.metrics.submit(metric, tags, type, interval, points, {
+          host: hostRes?.name as string | undefined,
+        });
+    },
+    { errors: [] },
+  );
+
+  seriesRoute(
+    '/api/v1/series',
+    (s, where) => {
+      const metric = metricOf(s.metric, where);
+      const type = (s.type ?? 'gauge') as SeriesType;
+      if (type !== 'gauge' && type !== 'rate' && type !== 'count')
+        throw new BadSeries(`${where}.type must be gauge, rate or count`);
+      if (!Array.isArray(s.points) || s.points.length === 0)
+        throw new BadSeries(`${where}.points must be a non-empty array`);
+      const points = s.points.map((p: unknown, j: number) => {
+        if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
+          throw new BadSeries(`${where}.points[${j}] must be [timestamp, value]`);
+        }
+        return [p[0], p[1]] as const;
+      });
+      const tags = tagsOf(s.tags, where);
+      const interval = typeof s.interval === 'number' ? s.interval : type === 'gauge' ? 0 : 10;
+      const host = typeof s.host === 'string' ? s.host : undefined;
+      return () => ctx.metrics.submit(metric, tags, type, interval, points, { host });
+    },
+    { status: 'ok' },
+  );
 }

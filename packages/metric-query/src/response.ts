@@ -36,8 +36,13 @@ export interface QueryResponse {
   readonly message: string;
 }
 
-function orNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
+/**
+ * `[ms, v]`, or `[ms, null]` where v is not finite. Two literals on purpose: V8 tracks element
+ * kinds per allocation site, so one literal that sometimes holds null would make every band
+ * point a generic array with both numbers boxed (two more heap objects per point).
+ */
+function bandPoint(ms: number, v: number): Point {
+  return Number.isFinite(v) ? [ms, v] : [ms, null];
 }
 
 /** Builds the response for `query` over [from, to] (UNIX seconds). */
@@ -71,17 +76,25 @@ export function buildResponse(
     const pointlist: Point[] = new Array(count);
     const upper: Point[] = s.bands ? new Array(count) : [];
     const lower: Point[] = s.bands ? new Array(count) : [];
+    const values = s.values;
     let k = 0;
-    for (let i = 0; i < s.values.length; i++) {
-      const v = s.values[i]!;
-      if (!Number.isFinite(v)) continue;
-      const ms = (grid.start + i * grid.interval) * 1000;
-      pointlist[k] = [ms, v];
-      if (s.bands) {
-        upper[k] = [ms, orNull(s.bands.upper[i]!)];
-        lower[k] = [ms, orNull(s.bands.lower[i]!)];
+    if (s.bands) {
+      const { upper: up, lower: lo } = s.bands;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (!Number.isFinite(v)) continue;
+        const ms = (grid.start + i * grid.interval) * 1000;
+        pointlist[k] = [ms, v];
+        upper[k] = bandPoint(ms, up[i]!);
+        lower[k] = bandPoint(ms, lo[i]!);
+        k++;
       }
-      k++;
+    } else {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (!Number.isFinite(v)) continue;
+        pointlist[k++] = [(grid.start + i * grid.interval) * 1000, v];
+      }
     }
     const first = pointlist[0]?.[0] ?? grid.start * 1000;
     const last = pointlist[pointlist.length - 1]?.[0] ?? grid.start * 1000;

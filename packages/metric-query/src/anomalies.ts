@@ -6,8 +6,9 @@
  *     scaled to a normal standard deviation, so `bounds` reads as "standard deviations";
  *   - upper = centre + bounds * spread, lower = centre - bounds * spread;
  *   - with fewer than MIN_HISTORY points in the window there is no band (NaN).
- * The window is kept sorted: each new point replaces the oldest one with a single shift of
- * the entries between them, so the cost is O(n * window) at worst and no per-point sorting.
+ * The window is kept sorted in a Float64Array: each new point replaces the oldest one (found by
+ * binary search) with a one-way shift of the entries between them, so no per-point sorting and
+ * no allocation; O(n * window) at worst, ~22 moves per point on noisy data with window 60.
  */
 
 export const ANOMALY_WINDOW = 60;
@@ -19,7 +20,8 @@ export interface Bands {
   readonly lower: Float64Array;
 }
 
-function insertionPoint(sorted: Float64Array, n: number, v: number): number {
+/** First index of the first n sorted entries whose value is not below v. */
+function lowerBound(sorted: Float64Array, n: number, v: number): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
@@ -30,29 +32,47 @@ function insertionPoint(sorted: Float64Array, n: number, v: number): number {
   return lo;
 }
 
-/** Value at quantile q of the first n sorted entries, linear between closest ranks. */
-function q(sorted: Float64Array, n: number, p: number): number {
+/**
+ * Value at quantile p of n sorted entries, linear between closest ranks: the rank `at` and the
+ * fraction `frac` depend only on n, so they are computed once per window size, not per bucket.
+ */
+interface Rank {
+  at: number;
+  frac: number;
+}
+
+function rankOf(p: number, n: number, r: Rank): void {
   const pos = p * (n - 1);
-  const lo = Math.floor(pos);
-  const a = sorted[lo]!;
-  return lo + 1 < n ? a + (sorted[lo + 1]! - a) * (pos - lo) : a;
+  r.at = Math.floor(pos);
+  r.frac = pos - r.at;
+}
+
+function valueAt(sorted: Float64Array, n: number, r: Rank): number {
+  const a = sorted[r.at]!;
+  return r.at + 1 < n ? a + (sorted[r.at + 1]! - a) * r.frac : a;
 }
 
 /** The expected band of every bucket, from the buckets before it. */
 export function anomalyBands(values: Float64Array, bounds: number, window = ANOMALY_WINDOW): Bands {
   const len = values.length;
-  const upper = new Float64Array(len).fill(Number.NaN);
-  const lower = new Float64Array(len).fill(Number.NaN);
+  const upper = new Float64Array(len);
+  const lower = new Float64Array(len);
   const sorted = new Float64Array(window);
   const ring = new Float64Array(window);
+  const q1: Rank = { at: 0, frac: 0 };
+  const q2: Rank = { at: 0, frac: 0 };
+  const q3: Rank = { at: 0, frac: 0 };
   let n = 0;
   let head = 0;
   for (let i = 0; i < len; i++) {
     if (n >= MIN_HISTORY) {
-      const median = q(sorted, n, 0.5);
-      const spread = ((q(sorted, n, 0.75) - q(sorted, n, 0.25)) * bounds) / IQR_TO_SIGMA;
+      const median = valueAt(sorted, n, q2);
+      const spread = ((valueAt(sorted, n, q3) - valueAt(sorted, n, q1)) * bounds) / IQR_TO_SIGMA;
       upper[i] = median + spread;
       lower[i] = median - spread;
+    } else {
+      upper[i] = Number.NaN;
+      lower[i] = Number.NaN;
     }
     const v = values[i]!;
     if (Number.isNaN(v)) continue; // no point in this bucket
@@ -65,16 +85,23 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
       }
       sorted[j] = v;
       n++;
+      rankOf(0.25, n, q1);
+      rankOf(0.5, n, q2);
+      rankOf(0.75, n, q3);
     } else {
-      // Replace the oldest value by v, shifting only the entries between the two positions.
-      let j = insertionPoint(sorted, n, ring[head]!);
-      while (j > 0 && sorted[j - 1]! > v) {
-        sorted[j] = sorted[j - 1]!;
-        j--;
-      }
-      while (j < n - 1 && sorted[j + 1]! < v) {
-        sorted[j] = sorted[j + 1]!;
-        j++;
+      // Replace the oldest value by v: only the entries between the two shift, one way.
+      const old = ring[head]!;
+      let j = lowerBound(sorted, n, old);
+      if (v > old) {
+        while (j < n - 1 && sorted[j + 1]! < v) {
+          sorted[j] = sorted[j + 1]!;
+          j++;
+        }
+      } else {
+        while (j > 0 && sorted[j - 1]! > v) {
+          sorted[j] = sorted[j - 1]!;
+          j--;
+        }
       }
       sorted[j] = v;
     }

@@ -28,9 +28,11 @@ function naiveBands(values: readonly number[], bounds: number, window: number) {
   return { upper, lower };
 }
 
-// Gaps (NaN) and many repeated values (small integers) stress the delete-then-insert path.
+// Gaps (NaN), ties (small integers) and infinities (equal to the window's sentinels) stress the
+// delete-then-insert path.
 const value = fc.oneof(
   { weight: 1, arbitrary: fc.constant(Number.NaN) },
+  { weight: 1, arbitrary: fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
   { weight: 3, arbitrary: fc.integer({ min: -5, max: 5 }) },
   { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => x + 0) },
 );

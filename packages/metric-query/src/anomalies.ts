@@ -20,10 +20,10 @@ export interface Bands {
   readonly lower: Float64Array;
 }
 
-/** First index of the first n sorted entries whose value is not below v. */
+/** Index in sorted[1..n] of the first entry not below v. */
 function lowerBound(sorted: Float64Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n;
+  let lo = 1;
+  let hi = n + 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! < v) lo = mid + 1;
@@ -47,9 +47,10 @@ function rankOf(p: number, n: number, r: Rank): void {
   r.frac = pos - r.at;
 }
 
+/** Entries live at sorted[1..n]: index 0 and n + 1 hold the sentinels. */
 function valueAt(sorted: Float64Array, n: number, r: Rank): number {
-  const a = sorted[r.at]!;
-  return r.at + 1 < n ? a + (sorted[r.at + 1]! - a) * r.frac : a;
+  const a = sorted[r.at + 1]!;
+  return r.at + 1 < n ? a + (sorted[r.at + 2]! - a) * r.frac : a;
 }
 
 /** The expected band of every bucket, from the buckets before it. */
@@ -57,7 +58,10 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
   const len = values.length;
   const upper = new Float64Array(len);
   const lower = new Float64Array(len);
-  const sorted = new Float64Array(window);
+  // -Infinity and +Infinity either side of the entries stop the shifts without bounds tests.
+  const sorted = new Float64Array(window + 2);
+  sorted[0] = Number.NEGATIVE_INFINITY;
+  sorted[window + 1] = Number.POSITIVE_INFINITY;
   const ring = new Float64Array(window);
   const q1: Rank = { at: 0, frac: 0 };
   const q2: Rank = { at: 0, frac: 0 };
@@ -78,8 +82,8 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
     if (Number.isNaN(v)) continue; // no point in this bucket
     if (n < window) {
       // Shift the larger entries up by one and drop v in.
-      let j = n;
-      while (j > 0 && sorted[j - 1]! > v) {
+      let j = n + 1;
+      while (sorted[j - 1]! > v) {
         sorted[j] = sorted[j - 1]!;
         j--;
       }
@@ -93,12 +97,12 @@ export function anomalyBands(values: Float64Array, bounds: number, window = ANOM
       const old = ring[head]!;
       let j = lowerBound(sorted, n, old);
       if (v > old) {
-        while (j < n - 1 && sorted[j + 1]! < v) {
+        while (sorted[j + 1]! < v) {
           sorted[j] = sorted[j + 1]!;
           j++;
         }
       } else {
-        while (j > 0 && sorted[j - 1]! > v) {
+        while (sorted[j - 1]! > v) {
           sorted[j] = sorted[j - 1]!;
           j--;
         }

@@ -117,11 +117,13 @@ describe('the whole stack, as pnpm dev starts it', () => {
         );
         const m = body.find((x) => x.query.includes('my_metric'));
         if (!m) return undefined;
-        const { body: history } = await api.get<unknown>(`/sandbox/monitors/${m.id}/history`);
-        const entries = Array.isArray(history)
-          ? history
-          : Object.values(history as object).find(Array.isArray);
-        return entries && entries.length > 0 ? m : undefined;
+        // Evaluated means the engine ran a cycle over it (a state may stay OK, with no transition).
+        const { body: history } = await api.get<{
+          evaluated_at: number | null;
+          evaluation_error: string | null;
+        }>(`/sandbox/monitors/${m.id}/history`);
+        if (history.evaluation_error) throw new Error(`evaluation error: ${history.evaluation_error}`);
+        return history.evaluated_at !== null ? m : undefined;
       },
       WAIT,
     );

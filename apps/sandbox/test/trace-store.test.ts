@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '../src/intake/trace-decode.ts';
+import { TraceStore } from '../src/intake/trace-store.ts';
+
+function span(over: Partial<Span>): Span {
+  return {
+    trace_id: '18446744073709551615',
+    span_id: '1',
+    parent_id: '0',
+    name: 'web.request',
+    service: 'api',
+    resource: 'GET /',
+    type: 'web',
+    error: 0,
+    start: 1_764_000_000_123_456_800,
+    duration: 1_500_000,
+    meta: { env: 'dev', 'http.url': 'http://x/1' },
+    metrics: { _sampling_priority_v1: 1 },
+    ...over,
+  };
+}
+
+describe('TraceStore (compact spans)', () => {
+  it('gives back every span exactly as added: ids, strings, numbers, meta and metrics in order', () => {
+    const store = new TraceStore();
+    const a = span({ span_id: '9007199254740993', meta: { b: '2', a: '1', '10': 'x' } });
+    const b = span({
+      span_id: '18446744073709551615',
+      parent_id: '9007199254740993',
+      name: 'pg.query',
+      resource: 'SELECT 1',
+      type: 'sql',
+      error: 1,
+      duration: 0.5,
+      meta: {},
+      metrics: { 'db.rows': -0, z: 1e300, a: Number.NaN },
+    });
+    const c = span({ span_id: '4294967296', parent_id: '10000000000', meta: { b: '3', a: '4', '10': 'y' } });
+    store.add([a, b], 5);
+    store.add([c], 9);
+    const t = store.get('0xffffffffffffffff');
+    expect(t?.received).toBe(5);
+    expect(t?.spans).toEqual([a, b, c]);
+    expect(Object.keys(t?.spans[0]?.meta ?? {})).toEqual(Object.keys(a.meta));
+    expect(Object.keys(t?.spans[1]?.metrics ?? {})).toEqual(['db.rows', 'z', 'a']);
+    expect(Object.is(t?.spans[1]?.metrics['db.rows'], -0)).toBe(true);
+    expect(store.spanCount).toBe(3);
+  });
+
+  it('finds by span fields and drops the oldest traces past the span limit', () => {
+    const store = new TraceStore(4);
+    for (let i = 1; i <= 3; i++) {
+      store.add(
+        [
+          span({ trace_id: String(i), span_id: `${i}1` }),
+          span({ trace_id: String(i), span_id: `${i}2`, error: i === 3 ? 1 : 0, service: `s${i}` }),
+        ],
+        i,
+      );
+    }
+    expect(store.traceCount).toBe(2);
+    expect(store.spanCount).toBe(4);
+    expect(store.get('1')).toBeUndefined();
+    expect(store.find({ error: true }).map((t) => t.trace_id)).toEqual(['3']);
+    expect(store.find({ service: 's2' }).map((t) => t.trace_id)).toEqual(['2']);
+    expect(store.find({ service: 'api', resource: 'GET /' }).map((t) => t.trace_id)).toEqual(['3', '2']);
+    expect(store.find({ since: 3 }).map((t) => t.trace_id)).toEqual(['3']);
+    expect(store.find({ name: 'nope' })).toEqual([]);
+  });
+});

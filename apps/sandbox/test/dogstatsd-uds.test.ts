@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import StatsD from 'hot-shots';
@@ -8,7 +9,19 @@ import { testSandbox, until } from './helpers.ts';
 
 const BUCKET = 1_795_000_200;
 
-describe('DogStatsD over a Unix datagram socket', () => {
+// unix-dgram is an optional native addon (it builds only where Node's headers are at hand, as
+// .ci/run arranges); without it the Unix socket cannot work, so say so rather than fail.
+const unixDgramBuilt = (() => {
+  try {
+    createRequire(import.meta.url)('unix-dgram');
+    return true;
+  } catch {
+    console.warn('skipping the DogStatsD Unix socket test: the unix-dgram addon is not built here');
+    return false;
+  }
+})();
+
+describe.runIf(unixDgramBuilt)('DogStatsD over a Unix datagram socket', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dsd-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -62,9 +62,18 @@ export async function startDogStatsD(options: {
   const socketPath = options.socketPath;
   if (socketPath) {
     const require = createRequire(import.meta.url);
-    const { createSocket: createUnix } = require('unix-dgram') as {
-      createSocket(type: 'unix_dgram', onMessage: (buf: Buffer) => void): UnixDgramSocket;
-    };
+    let unixDgram: { createSocket(type: 'unix_dgram', onMessage: (buf: Buffer) => void): UnixDgramSocket };
+    try {
+      unixDgram = require('unix-dgram');
+    } catch (error) {
+      // An optional native addon: pnpm install goes on when it cannot build (no Node headers).
+      throw new Error(
+        `DogStatsD over a Unix socket (${socketPath}) needs the unix-dgram addon, which is not built here ` +
+          `(${(error as Error).message.split('\n')[0]}). Build it with Node's headers: ` +
+          'npm_config_nodedir=<node headers> pnpm rebuild unix-dgram; or leave the socket unset and use UDP.',
+      );
+    }
+    const { createSocket: createUnix } = unixDgram;
     if (existsSync(socketPath)) rmSync(socketPath);
     const sock = createUnix('unix_dgram', (buf) => parser.parse(buf));
     await new Promise<void>((resolve, reject) => {

@@ -13,4 +13,4 @@ export { findRepoRoot } from './repo-root.ts';
 export { redactUrl, Secret } from './secret.ts';
 export { SETTINGS, type SettingName, type Settings } from './settings.ts';
 export { apiUrlFor, appUrlFor, DATADOG_SITES, type DatadogSite } from './sites.ts';
-export { resolveTarget, type Target, type TargetName } from './target.ts';
+export { resolveTarget, resolveTargetOrExit, type Target, type TargetName } from './target.ts';

@@ -56,3 +56,14 @@ export function resolveTarget(config: Config, explicit?: TargetName | string): T
     appKey: config.sandbox.appKey,
   };
 }
+
+/** For a program's entry point: the target, or one line per problem on stderr and exit 1. */
+export function resolveTargetOrExit(config: Config, explicit?: TargetName | string): Target {
+  try {
+    return resolveTarget(config, explicit);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Invalid configuration:\n${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -2,7 +2,7 @@
 // by turbo, or Datadog when both keys are set), converges the challenge's resources, waits until
 // the demo is green, then prints where to look. Like every dev task it waits rather than fails:
 // no task of `pnpm dev` depends on another's start order.
-import { ConfigError, loadConfigOrExit, resolveTarget, type Target } from '@dd-challenge/config';
+import { loadConfigOrExit, resolveTargetOrExit } from '@dd-challenge/config';
 import { apply } from './apply.ts';
 import { createApi } from './client.ts';
 import { challengeSet } from './definitions/index.ts';
@@ -10,14 +10,7 @@ import { definitionSettings } from './definitions/settings.ts';
 import { painter, renderOutcomes } from './render.ts';
 
 const config = loadConfigOrExit();
-let target: Target;
-try {
-  target = resolveTarget(config);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`provision (dev): invalid configuration, nothing provisioned:\n${error.message}\n`);
-  process.exit(1);
-}
+const target = resolveTargetOrExit(config);
 const paint = painter(process.stdout);
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

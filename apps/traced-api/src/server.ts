@@ -70,7 +70,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   await waitForDatabase(120_000);
-  await app.listen({ port: config.api.port, host: '0.0.0.0' });
+  await app.listen({ port: config.api.port, host: config.api.host });
 } catch (error) {
   logger.fatal({ err: error, database: redactUrl(config.database.url) }, 'could not start');
   await pool.end().catch(() => {});

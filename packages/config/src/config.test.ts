@@ -33,7 +33,7 @@ describe('defaults', () => {
     expect(c.sandbox.dataDir).toBe('/repo/.data/sandbox');
     expect(c.sandbox.apiKey.reveal()).toBe('local');
     expect(c.sandbox.retentionMs).toBe(24 * 3600_000);
-    expect(c.api.port).toBe(5050);
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 5050 });
     expect(c.emitter.intervalMs).toBe(45_000);
     expect(c.hostTags).toEqual(['role:database', 'mytag']);
     expect(c.service).toEqual({ env: 'dev', service: 'traced-api', version: undefined });
@@ -98,10 +98,10 @@ describe('good values', () => {
       expected: 1000,
     },
     {
-      desc: 'ports',
-      env: { DD_DOGSTATSD_PORT: '9125', PORT: '8080' },
-      pick: (c) => [c.agent.dogstatsdPort, c.api.port],
-      expected: [9125, 8080],
+      desc: 'ports and the api bind address',
+      env: { DD_DOGSTATSD_PORT: '9125', PORT: '8080', HOST: '0.0.0.0' },
+      pick: (c) => [c.agent.dogstatsdPort, c.api.port, c.api.host],
+      expected: [9125, 8080, '0.0.0.0'],
     },
     {
       desc: 'agent host feeds the trace url',

@@ -59,7 +59,7 @@ export interface Config {
     /** undefined: run until stopped. */
     readonly durationMs: number | undefined;
   };
-  readonly api: { readonly port: number };
+  readonly api: { readonly host: string; readonly port: number };
   readonly database: {
     /** The connection string traced-api uses: DATABASE_URL, or the embedded server's. */
     readonly url: string;
@@ -156,7 +156,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       mode: s.TRAFFIC_MODE,
       durationMs: s.TRAFFIC_DURATION === 0 ? undefined : s.TRAFFIC_DURATION,
     },
-    api: { port: s.PORT },
+    api: { host: s.HOST, port: s.PORT },
     database: {
       url: databaseUrl,
       embedded: s.DATABASE_URL === undefined,

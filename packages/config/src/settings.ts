@@ -292,6 +292,11 @@ export const SETTINGS = {
     description: 'How long apps/traffic runs; unset or 0 runs until stopped',
   }),
   PORT: setting({ schema: port(5050), example: '5050', description: 'traced-api HTTP port' }),
+  HOST: setting({
+    schema: text('127.0.0.1'),
+    example: '127.0.0.1',
+    description: 'Address traced-api binds (loopback unless told otherwise; 0.0.0.0 in a container)',
+  }),
   DATABASE_URL: setting({
     schema: urlOf(['postgres:', 'postgresql:'], 'is not a postgres:// connection string'),
     example: 'postgres://postgres@127.0.0.1:5432/postgres',

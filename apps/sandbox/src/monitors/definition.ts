@@ -82,6 +82,7 @@ export function compileMonitor(
     renotifyStatuses: Array.isArray(statuses) ? (statuses as ('alert' | 'warn' | 'no data')[]) : undefined,
     renotifyOccurrences: numOrNull(options.renotify_occurrences),
     timeoutH: numOrNull(options.timeout_h),
+    newGroupDelay: numOrNull(options.new_group_delay),
   };
   return {
     ok: true,

@@ -21,6 +21,7 @@ describe('monitor engine, live, through the official client', () => {
   let smtp: SmtpSink;
   let challengeId = 0;
   let multiId = 0;
+  let delayedId = 0;
   let hostIp: string | undefined;
 
   beforeAll(async () => {
@@ -47,6 +48,16 @@ describe('monitor engine, live, through the official client', () => {
       },
     });
     multiId = multi.id ?? 0;
+    const delayed = await h.monitors.createMonitor({
+      body: {
+        name: 'hot hosts, after they settle',
+        type: 'metric alert',
+        query: 'avg(last_5m):avg:multi_metric{*} by {host} > 800',
+        message: '{{#is_alert}}{{host.name}} is hot at {{value}}{{/is_alert}} @ops@example.com',
+        options: { thresholds: { critical: 800 }, newGroupDelay: 600 },
+      },
+    });
+    delayedId = delayed.id ?? 0;
 
     // my_metric per minute: 100 (0-4), 600 (5-10), 900 (11-16), 100 (17-22), silence (23-39), 100 (40-45)
     const phases: [number, number, number][] = [
@@ -153,8 +164,16 @@ describe('monitor engine, live, through the official client', () => {
     });
   });
 
+  it('new_group_delay: the same multi-alert with a 600 s delay triggers 10 minutes later', () => {
+    const [first] = monitorNotifications(multiId);
+    const sent = monitorNotifications(delayedId);
+    expect(sent.map((n) => [n.transition, n.group, n.at])).toEqual([
+      ['Triggered', 'host:web-hot', (first?.at ?? 0) + 10 * MIN],
+    ]);
+  });
+
   it('preview over the same data equals what live evaluation sent', async () => {
-    for (const id of [challengeId, multiId]) {
+    for (const id of [challengeId, multiId, delayedId]) {
       const res = await fetch(
         `${h.sandbox.apiUrl}/sandbox/monitors/${id}/preview?from=${T0 / 1000}&to=${at(46) / 1000}`,
       );

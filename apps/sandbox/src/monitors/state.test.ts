@@ -226,6 +226,40 @@ describe('step', () => {
     expect(state.overall).toBe('No Data');
   });
 
+  it('new_group_delay: a new group is not judged until it has had data for the delay', () => {
+    const multi = { ...rules, multi: true, notifyNoData: false, newGroupDelay: 180 };
+    const a = (v: number | undefined) => g(v, 'host:a', ['host:a']);
+    const b = (v: number | undefined) => g(v, 'host:b', ['host:b']);
+    // host:a is hot from its first minute; host:b appears at minute 3, hot too.
+    const minutes = [
+      [a(900)],
+      [a(900)],
+      [a(900), b(900)],
+      [a(900), b(900)],
+      [a(900), b(900)],
+      [a(900), b(900)],
+    ];
+    const { transitions, statuses, state } = run(multi, minutes);
+    // a first seen at minute 1, judged from minute 4 (180 s later); b first at 3, judged at 6.
+    expect(transitions.map((t) => `${t.at - 1_800_000_000}:${t.group}:${t.to}`)).toEqual([
+      '240:host:a:Alert',
+      '360:host:b:Alert',
+    ]);
+    expect(statuses).toEqual(['No Data', 'No Data', 'No Data', 'Alert', 'Alert', 'Alert']);
+    expect(state.pending).toBeUndefined();
+  });
+
+  it('new_group_delay: a pending group that falls silent starts its delay over', () => {
+    const multi = { ...rules, multi: true, notifyNoData: false, newGroupDelay: 120 };
+    const a = (v: number | undefined) => g(v, 'host:a', ['host:a']);
+    const { transitions, state } = run(multi, [[a(900)], [], [a(900)], [a(900)]]);
+    expect(transitions).toEqual([]);
+    expect(state.pending).toEqual({ 'host:a': 1_800_000_000 + 180 });
+    // A simple alert has no groups to delay: the option does not apply.
+    const simple = run({ ...rules, newGroupDelay: 600 }, [[g(900)]]);
+    expect(simple.transitions.map((t) => t.to)).toEqual(['Alert']);
+  });
+
   it('require_full_window skips partial windows and keeps the state', () => {
     const full = { ...rules, requireFullWindow: true };
     const partial = (v: number) => g(v, '*', [], { firstBucketHasData: false, emptyBuckets: 1 });

@@ -38,6 +38,11 @@ export interface StateRules {
   readonly renotifyOccurrences?: number | null | undefined;
   /** Hours without data after which a triggered group resolves on its own. */
   readonly timeoutH?: number | null | undefined;
+  /**
+   * Seconds a multi-alert skips a group that has just appeared (options.new_group_delay): its
+   * data is not judged, so a host still starting cannot alert.
+   */
+  readonly newGroupDelay?: number | null | undefined;
 }
 
 /** One group of an evaluation: metric-query's evaluateMonitor answers these. */
@@ -66,6 +71,8 @@ export interface MonitorState {
   readonly lastEvaluatedAt: number | undefined;
   readonly overall: GroupStatus;
   readonly groups: Readonly<Record<string, GroupState>>;
+  /** Groups waiting out new_group_delay: name -> UNIX seconds it was first seen with data. */
+  readonly pending?: Readonly<Record<string, number>> | undefined;
 }
 
 /** A change worth a notification (or a re-notification of an unchanged triggered group). */
@@ -161,6 +168,9 @@ export function step(
   const groups: Record<string, GroupState> = { ...state.groups };
   const transitions: Transition[] = [];
   const seen = new Set<string>();
+  const delay = rules.multi && present(rules.newGroupDelay) ? rules.newGroupDelay : 0;
+  // Only groups seen in this evaluation stay pending: one that falls silent starts over.
+  const pending: Record<string, number> = {};
 
   const change = (
     prev: GroupState,
@@ -214,6 +224,13 @@ export function step(
     if (!hasData) continue;
     seen.add(g.group);
     const prev = groups[g.group];
+    if (!prev && delay > 0) {
+      const firstSeen = state.pending?.[g.group] ?? now;
+      if (now - firstSeen < delay) {
+        pending[g.group] = firstSeen;
+        continue;
+      }
+    }
     if (rules.requireFullWindow && !windowIsFull(g)) {
       // Skipped: the state stays as it was, but the group is not silent.
       if (prev) groups[g.group] = { ...prev, lastDataAt: now };
@@ -284,7 +301,13 @@ export function step(
   }
 
   return {
-    state: { createdAt: state.createdAt, lastEvaluatedAt: now, overall: overallOf(groups), groups },
+    state: {
+      createdAt: state.createdAt,
+      lastEvaluatedAt: now,
+      overall: overallOf(groups),
+      groups,
+      ...(Object.keys(pending).length > 0 ? { pending } : {}),
+    },
     transitions,
   };
 }

@@ -23,13 +23,10 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Text Go's ParseFloat accepts beyond plain decimals (slow path only). */
 const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 
-/** Node's Buffer has latin1Slice (what toString('latin1') calls) without the argument checks. */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
 /** What a line's shape (name, and everything after the value) resolves to, once parsed. */
 interface Shape {
-  readonly ctx: MetricContext;
-  readonly rate: number;
+  ctx: MetricContext;
+  rate: number;
 }
 
 export interface ParserDeps {
@@ -41,146 +38,225 @@ export interface ParserDeps {
   readonly clock: Clock;
 }
 
+/** Shapes kept before the cache starts over (a sender inventing names must not grow it forever). */
+const MAX_SHAPES = 100_000;
+const FNV_PRIME = 0x01000193;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+
 /**
- * The DogStatsD datagram parser, working on the packet's bytes, no regex on the hot path. A
- * line's shape (its name, and its type, rate and tags after the value) is looked up as two
- * latin1 strings in a cache, so a known shape costs no field parsing and no tag work; only a new
- * shape splits tags and normalises them. Rules follow the Agent's parser
- * (comp/dogstatsd/server/impl/parse*.go): split on `\n`, then `|`; `name:v1[:v2…]`; optional
- * fields by prefix in any order (`@` rate, `#` tags, `T` timestamp, others ignored).
+ * Known line shapes, keyed by their bytes: the name, then the text after the value (`type|@rate|
+ * #tags`, up to the line's end). Open addressing over a hash of those bytes; keys are kept in one
+ * byte arena and compared in place, so a lookup makes no string and no garbage.
+ */
+class ShapeTable {
+  #mask = 0;
+  /** slot -> entry + 1 (0: empty). */
+  #slots = new Int32Array(0);
+  #hash = new Int32Array(0);
+  /** Entry -> key offset in the arena, name length, rest length. */
+  #off = new Int32Array(0);
+  #nameLen = new Int32Array(0);
+  #restLen = new Int32Array(0);
+  #shapes: Shape[] = [];
+  #arena = new Uint8Array(0);
+  #arenaUsed = 0;
+  size = 0;
+
+  constructor() {
+    this.clear();
+  }
+
+  clear(): void {
+    this.#mask = 4095;
+    this.#slots = new Int32Array(4096);
+    this.#hash = new Int32Array(2048);
+    this.#off = new Int32Array(2048);
+    this.#nameLen = new Int32Array(2048);
+    this.#restLen = new Int32Array(2048);
+    this.#shapes = [];
+    this.#arena = new Uint8Array(128 * 1024);
+    this.#arenaUsed = 0;
+    this.size = 0;
+  }
+
+  /** The shape of name bytes [ns, ne) and rest bytes [rs, re) with hash `h`, or undefined. */
+  get(h: number, buf: Uint8Array, ns: number, ne: number, rs: number, re: number): Shape | undefined {
+    const mask = this.#mask;
+    const slots = this.#slots;
+    const nl = ne - ns;
+    const rl = re - rs;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const entry = (slots[i] as number) - 1;
+      if (entry < 0) return undefined;
+      if (this.#hash[entry] !== h || this.#nameLen[entry] !== nl || this.#restLen[entry] !== rl) continue;
+      const arena = this.#arena;
+      let k = this.#off[entry] as number;
+      let j = ns;
+      while (j < ne && arena[k] === buf[j]) {
+        k++;
+        j++;
+      }
+      if (j < ne) continue;
+      j = rs;
+      while (j < re && arena[k] === buf[j]) {
+        k++;
+        j++;
+      }
+      if (j < re) continue;
+      return this.#shapes[entry];
+    }
+  }
+
+  /** Adds (or replaces) the shape of those bytes. */
+  set(h: number, buf: Uint8Array, ns: number, ne: number, rs: number, re: number, shape: Shape): void {
+    const known = this.get(h, buf, ns, ne, rs, re);
+    if (known) {
+      known.ctx = shape.ctx;
+      known.rate = shape.rate;
+      return;
+    }
+    const entry = this.size;
+    if (entry === this.#hash.length) this.#growEntries();
+    if ((entry + 1) * 2 > this.#mask + 1) this.#growSlots();
+    const len = ne - ns + (re - rs);
+    if (this.#arenaUsed + len > this.#arena.length) {
+      const arena = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + len));
+      arena.set(this.#arena.subarray(0, this.#arenaUsed));
+      this.#arena = arena;
+    }
+    const off = this.#arenaUsed;
+    this.#arena.set(buf.subarray(ns, ne), off);
+    this.#arena.set(buf.subarray(rs, re), off + (ne - ns));
+    this.#arenaUsed += len;
+    this.#hash[entry] = h;
+    this.#off[entry] = off;
+    this.#nameLen[entry] = ne - ns;
+    this.#restLen[entry] = re - rs;
+    this.#shapes.push(shape);
+    this.size++;
+    this.#place(entry);
+  }
+
+  #place(entry: number): void {
+    const mask = this.#mask;
+    let i = (this.#hash[entry] as number) & mask;
+    while (this.#slots[i] !== 0) i = (i + 1) & mask;
+    this.#slots[i] = entry + 1;
+  }
+
+  #growEntries(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.#hash = grow(this.#hash);
+    this.#off = grow(this.#off);
+    this.#nameLen = grow(this.#nameLen);
+    this.#restLen = grow(this.#restLen);
+  }
+
+  #growSlots(): void {
+    this.#slots = new Int32Array((this.#mask + 1) * 2);
+    this.#mask = this.#slots.length - 1;
+    for (let e = 0; e < this.size; e++) this.#place(e);
+  }
+}
+
+/**
+ * The DogStatsD datagram parser, working on the packet's bytes, no regex on the hot path. One pass
+ * over a line hashes its shape (the name, and the type, rate and tags after the value) and finds
+ * the value; a known shape (looked up by those bytes, no string made) costs no field parsing and
+ * no tag work, only its value is read. A new shape splits tags and normalises them once. Rules
+ * follow the Agent's parser (comp/dogstatsd/server/impl/parse*.go): split on `\n`, then `|`;
+ * `name:v1[:v2…]`; optional fields by prefix in any order (`@` rate, `#` tags, `T` timestamp,
+ * others ignored).
  */
 export class DogStatsDParser {
   readonly #deps: ParserDeps;
-  /** name (latin1 bytes) -> text after the value (`type|@rate|#tags`, latin1) -> shape. */
-  readonly #shapes = new Map<string, Map<string, Shape>>();
-  #shapeCount = 0;
+  readonly #shapes = new ShapeTable();
   readonly #values = new Float64Array(256);
+  /** The shape the last slow-path line resolved to (undefined: not to be cached). */
+  #resolved: Shape | undefined;
   #now = 0;
 
   constructor(deps: ParserDeps) {
     this.#deps = deps;
   }
 
-  /** Parses one packet (several lines); never throws on bad input. */
-  parse(buf: Buffer, length: number = buf.length): void {
+  /** Parses one packet (several lines) in buf[start, end); never throws on bad input. */
+  parse(buf: Buffer, start = 0, end: number = buf.length): void {
     const stats = this.#deps.stats;
     stats.packets++;
-    stats.bytes += length;
+    stats.bytes += end - start;
     this.#now = this.#deps.clock.now();
     this.#deps.aggregator.advance(this.#now, true);
-    let s = 0;
-    while (s < length) {
-      let le = buf.indexOf(NL, s);
-      if (le < 0 || le > length) le = length;
+    const shapes = this.#shapes;
+    let i = start;
+    while (i < end) {
+      const s = i;
+      // Name: hashed up to the first ':' ('|' or the line's end: not a plain metric line).
+      let h = FNV_OFFSET;
+      let c = 0;
+      while (i < end) {
+        c = buf[i] as number;
+        if (c === COLON || c === PIPE || c === NL) break;
+        h = Math.imul(h ^ c, FNV_PRIME);
+        i++;
+      }
+      const colon = i;
+      let p1 = -1;
+      if (c === COLON && i < end) {
+        i++;
+        while (i < end) {
+          c = buf[i] as number;
+          if (c === PIPE || c === NL) break;
+          i++;
+        }
+        if (c === PIPE && i < end) p1 = i++;
+      }
+      if (p1 >= 0) {
+        h = Math.imul(h ^ 0xff, FNV_PRIME);
+        while (i < end) {
+          c = buf[i] as number;
+          if (c === NL) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          i++;
+        }
+      } else {
+        while (i < end && buf[i] !== NL) i++;
+      }
+      const le = i;
+      i = le + 1;
+      const shape = p1 >= 0 && colon > s ? shapes.get(h, buf, s, colon, p1 + 1, le) : undefined;
+      if (shape !== undefined && !shape.ctx.expired) {
+        stats.lines++;
+        this.#sample(buf, shape.ctx, shape.rate, colon, p1);
+        continue;
+      }
       let e = le;
       if (e > s && buf[e - 1] === CR) e--;
-      if (e > s) {
-        stats.lines++;
-        try {
-          this.#line(buf, s, e);
-        } catch {
-          stats.error('internal parser error');
-        }
+      if (e <= s) continue;
+      stats.lines++;
+      this.#resolved = undefined;
+      try {
+        this.#line(buf, s, e);
+      } catch {
+        stats.error('internal parser error');
       }
-      s = le + 1;
-    }
-    if (this.#shapeCount > 100_000) {
-      this.#shapes.clear();
-      this.#shapeCount = 0;
+      const resolved = this.#resolved as Shape | undefined;
+      if (resolved !== undefined && p1 >= 0) {
+        if (shapes.size >= MAX_SHAPES) shapes.clear();
+        shapes.set(h, buf, s, colon, p1 + 1, le, resolved);
+      }
     }
   }
 
-  #line(buf: Buffer, s: number, e: number): void {
+  /** The values of a line of a known shape: name:v[:v…] with the value text in (colon, p1). */
+  #sample(buf: Buffer, ctx: MetricContext, rate: number, colon: number, p1: number): void {
     const stats = this.#deps.stats;
-    if (buf[s] === UNDERSCORE && e - s > 3) {
-      if (buf[s + 1] === 101 && buf[s + 2] === 123) {
-        this.#event(buf, s, e);
-        return;
-      }
-      if (buf[s + 1] === 115 && buf[s + 2] === 99 && buf[s + 3] === PIPE) {
-        this.#serviceCheck(buf, s, e);
-        return;
-      }
-    }
-    let p1 = s;
-    while (p1 < e && buf[p1] !== PIPE) p1++;
-    let colon = s;
-    while (colon < p1 && buf[colon] !== COLON) colon++;
-    if (colon === p1) {
-      stats.error(p1 === e ? 'missing value and type' : 'missing value');
-      return;
-    }
-    if (colon === s) {
-      stats.error('empty metric name');
-      return;
-    }
-    if (p1 === e) {
-      stats.error('missing type');
-      return;
-    }
-    // Fast path: a line shape seen before (same name, type, rate and tags) needs no field parsing
-    // and no tag work; only its value is read. Two short latin1 strings are the whole cost.
-    const nameKey = (buf as Latin1Buffer).latin1Slice(s, colon);
-    const restKey = (buf as Latin1Buffer).latin1Slice(p1 + 1, e);
-    let byRest = this.#shapes.get(nameKey);
-    const known = byRest?.get(restKey);
-    let ctx: MetricContext;
-    let rate = 1;
-    let timestamp = 0;
-    if (known !== undefined && !known.ctx.expired) {
-      ctx = known.ctx;
-      rate = known.rate;
-    } else {
-      let p2 = p1 + 1;
-      while (p2 < e && buf[p2] !== PIPE) p2++;
-      const kind = kindOf(buf, p1 + 1, p2);
-      if (kind === undefined) {
-        stats.error(p2 === p1 + 1 ? 'missing type' : 'unknown metric type');
-        return;
-      }
-      let tagStart = -1;
-      let tagEnd = -1;
-      let f = p2 + 1;
-      while (f < e) {
-        let fe = f;
-        while (fe < e && buf[fe] !== PIPE) fe++;
-        const c = buf[f];
-        if (c === AT) {
-          rate = parseNumber(buf, f + 1, fe);
-          if (!(rate > 0 && rate <= 1)) {
-            stats.error('invalid sample rate');
-            return;
-          }
-        } else if (c === HASH) {
-          tagStart = f + 1;
-          tagEnd = fe;
-        } else if (c === T_UPPER) {
-          timestamp = parseNumber(buf, f + 1, fe);
-          if (!(timestamp > 0) || !Number.isInteger(timestamp)) {
-            stats.error('invalid timestamp');
-            return;
-          }
-        }
-        f = fe + 1;
-      }
-      ctx = this.#context(
-        buf.toString('utf8', s, colon),
-        kind,
-        tagStart < 0 ? '' : buf.toString('utf8', tagStart, tagEnd),
-      );
-      // Lines with |T carry a new timestamp each time: their shapes are not worth keeping.
-      if (timestamp === 0) {
-        if (!byRest) {
-          byRest = new Map();
-          this.#shapes.set(nameKey, byRest);
-        }
-        byRest.set(restKey, { ctx, rate });
-        this.#shapeCount++;
-      }
-    }
-    const kind = ctx.kind;
     const agg = this.#deps.aggregator;
-    if (kind === 'set') {
+    if (ctx.kind === 'set') {
       if (colon + 1 === p1) {
         stats.error('empty value');
         return;
@@ -215,19 +291,125 @@ export class DogStatsDParser {
       stats.error('empty value');
       return;
     }
-    if (timestamp > 0 && (kind === 'gauge' || kind === 'count')) {
-      // |T points are not aggregated: stored at their own time, as the Agent forwards them.
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as number;
+    for (let k = 0; k < n; k++) agg.sample(ctx, values[k] as number, rate);
+    stats.metricSamples += n;
+    stats.metricLines++;
+  }
+
+  /** A line not known by its shape: events, service checks, new shapes, bad lines. */
+  #line(buf: Buffer, s: number, e: number): void {
+    const stats = this.#deps.stats;
+    if (buf[s] === UNDERSCORE && e - s > 3) {
+      if (buf[s + 1] === 101 && buf[s + 2] === 123) {
+        this.#event(buf, s, e);
+        return;
+      }
+      if (buf[s + 1] === 115 && buf[s + 2] === 99 && buf[s + 3] === PIPE) {
+        this.#serviceCheck(buf, s, e);
+        return;
+      }
+    }
+    let p1 = s;
+    while (p1 < e && buf[p1] !== PIPE) p1++;
+    let colon = s;
+    while (colon < p1 && buf[colon] !== COLON) colon++;
+    if (colon === p1) {
+      stats.error(p1 === e ? 'missing value and type' : 'missing value');
+      return;
+    }
+    if (colon === s) {
+      stats.error('empty metric name');
+      return;
+    }
+    if (p1 === e) {
+      stats.error('missing type');
+      return;
+    }
+    let rate = 1;
+    let timestamp = 0;
+    let p2 = p1 + 1;
+    while (p2 < e && buf[p2] !== PIPE) p2++;
+    const kind = kindOf(buf, p1 + 1, p2);
+    if (kind === undefined) {
+      stats.error(p2 === p1 + 1 ? 'missing type' : 'unknown metric type');
+      return;
+    }
+    let tagStart = -1;
+    let tagEnd = -1;
+    let f = p2 + 1;
+    while (f < e) {
+      let fe = f;
+      while (fe < e && buf[fe] !== PIPE) fe++;
+      const c = buf[f];
+      if (c === AT) {
+        rate = parseNumber(buf, f + 1, fe);
+        if (!(rate > 0 && rate <= 1)) {
+          stats.error('invalid sample rate');
+          return;
+        }
+      } else if (c === HASH) {
+        tagStart = f + 1;
+        tagEnd = fe;
+      } else if (c === T_UPPER) {
+        timestamp = parseNumber(buf, f + 1, fe);
+        if (!(timestamp > 0) || !Number.isInteger(timestamp)) {
+          stats.error('invalid timestamp');
+          return;
+        }
+      }
+      f = fe + 1;
+    }
+    const ctx = this.#context(
+      buf.toString('utf8', s, colon),
+      kind,
+      tagStart < 0 ? '' : buf.toString('utf8', tagStart, tagEnd),
+    );
+    if (timestamp === 0) {
+      // Lines with |T carry a new timestamp each time: their shapes are not worth keeping.
+      this.#resolved = { ctx, rate };
+      this.#sample(buf, ctx, rate, colon, p1);
+      return;
+    }
+    // |T points are not aggregated: stored at their own time, as the Agent forwards them.
+    if (kind === 'set') {
+      this.#sample(buf, ctx, rate, colon, p1);
+      return;
+    }
+    const values = this.#values;
+    let n = 0;
+    let v = colon + 1;
+    while (v <= p1) {
+      let ve = v;
+      while (ve < p1 && buf[ve] !== COLON) ve++;
+      if (ve > v) {
+        const x = parseNumber(buf, v, ve);
+        if (!Number.isFinite(x)) {
+          stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
+          return;
+        }
+        if (n === values.length) {
+          stats.error('too many values');
+          return;
+        }
+        values[n++] = x;
+      }
+      v = ve + 1;
+    }
+    if (n === 0) {
+      stats.error('empty value');
+      return;
+    }
+    const agg = this.#deps.aggregator;
+    if (kind !== 'gauge' && kind !== 'count') {
+      for (let k = 0; k < n; k++) agg.sample(ctx, values[k] as number, rate);
+    } else {
+      for (let k = 0; k < n; k++) {
+        const x = values[k] as number;
         if (kind === 'gauge')
           this.#deps.store.addPoint(ctx.name, ctx.tags, 'gauge', 0, timestamp, x, 'replace');
         else this.#deps.store.addPoint(ctx.name, ctx.tags, 'count', agg.interval, timestamp, x / rate, 'add');
       }
-      stats.metricSamples += n;
-      stats.metricLines++;
-      return;
     }
-    for (let i = 0; i < n; i++) agg.sample(ctx, values[i] as number, rate);
     stats.metricSamples += n;
     stats.metricLines++;
   }

@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
 import type { IntakeStats } from './stats.ts';
-import { decodeV04, decodeV05, type Span, TraceDecodeError } from './trace-decode.ts';
+import {
+  type DecodedBatch,
+  decodeV04Columns,
+  decodeV05Columns,
+  type KeySet,
+  keySets,
+  SPAN_STRS,
+  TraceDecodeError,
+} from './trace-decode.ts';
 import type { TraceMetrics } from './trace-metrics.ts';
 import type { TraceStore } from './trace-store.ts';
 
@@ -39,18 +47,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(new TooLarge());
       return;
     }
+    // A declared length: the chunks are copied into one buffer of that size as they arrive.
+    const whole = declared >= 0 && declared <= limit ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      if (whole !== undefined && size + chunk.length <= whole.length) chunk.copy(whole, size);
+      else chunks.push(chunk);
       size += chunk.length;
       if (size > limit) {
+        tooLarge = true;
         reject(new TooLarge());
         req.resume();
-        return;
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (whole === undefined) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      else resolve(chunks.length === 0 ? whole.subarray(0, size) : Buffer.concat([whole, ...chunks]));
+    });
     req.on('error', reject);
   });
 }
@@ -90,29 +106,57 @@ export async function startTraceServer(
     return out;
   };
 
-  const accept = (spans: Span[][]): void => {
+  // rate_by_service keys: the last root's service and env, so a repeated pair costs no string.
+  let lastService = '';
+  let lastEnv = '';
+  const tops: number[] = [];
+  const accept = (b: DecodedBatch): void => {
+    if (b.chunks === 0) return;
     const now = deps.clock.now();
-    for (const trace of spans) {
-      if (trace.length === 0) continue;
-      // A chunk may mix trace ids (clients that batch badly): group by id before storing.
-      const first = (trace[0] as Span).trace_id;
-      if (trace.every((s) => s.trace_id === first)) deps.traces.add(trace, now);
-      else {
-        const groups = new Map<string, Span[]>();
-        for (const s of trace) {
-          const g = groups.get(s.trace_id);
-          if (g) g.push(s);
-          else groups.set(s.trace_id, [s]);
-        }
-        for (const g of groups.values()) deps.traces.add(g, now);
-      }
+    deps.traceMetrics.advance();
+    const { nums, strs, numAt, strAt } = b;
+    let from = 0;
+    for (let c = 0; c < b.chunks; c++) {
+      const to = b.chunkEnd[c] as number;
+      if (to === from) continue;
+      deps.traces.addDecoded(b, from, to, now);
       deps.stats.traces++;
-      deps.stats.spans += trace.length;
-      const tops = deps.traceMetrics.add(trace);
-      const root = trace.find((s) => s.parent_id === '0') ?? (trace[0] as Span);
-      const key = `service:${root.service},env:${root.meta.env ?? deps.env}`;
-      if (!services.has(key) && services.size < 1000) services.add(key);
-      for (const s of tops) deps.traces.countResource(s, now);
+      deps.stats.spans += to - from;
+      const count = deps.traceMetrics.addChunk(b, from, to, tops);
+      for (let k = 0; k < count; k++) {
+        const i = tops[k] as number;
+        const n = numAt[i] as number;
+        const s = strAt[i] as number;
+        deps.traces.countResource(
+          strs[s + 1] as string,
+          strs[s] as string,
+          strs[s + 2] as string,
+          nums[n + 4] as number,
+          nums[n + 6] as number,
+          now,
+        );
+      }
+      // The root: the span with parent 0, else the first.
+      let root = from;
+      for (let i = from; i < to; i++) {
+        const n = numAt[i] as number;
+        if (nums[n + 2] === 0 && nums[n + 3] === 0) {
+          root = i;
+          break;
+        }
+      }
+      const n = numAt[root] as number;
+      const s = strAt[root] as number;
+      const ks = keySets[nums[n + 7] as number] as KeySet;
+      const service = strs[s + 1] as string;
+      const env = ks.env >= 0 ? (strs[s + SPAN_STRS + ks.env] as string) : deps.env;
+      if (service !== lastService || env !== lastEnv) {
+        lastService = service;
+        lastEnv = env;
+        const key = `service:${service},env:${env}`;
+        if (!services.has(key) && services.size < 1000) services.add(key);
+      }
+      from = to;
     }
   };
 
@@ -133,8 +177,8 @@ export async function startTraceServer(
         throw error;
       }
       try {
-        const traces = body.length === 0 ? [] : path === '/v0.4/traces' ? decodeV04(body) : decodeV05(body);
-        accept(traces);
+        if (body.length > 0)
+          accept(path === '/v0.4/traces' ? decodeV04Columns(body) : decodeV05Columns(body));
       } catch (error) {
         if (error instanceof TraceDecodeError) {
           deps.stats.error('undecodable trace payload');

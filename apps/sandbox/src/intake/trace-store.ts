@@ -1,4 +1,15 @@
-import type { Span } from './trace-decode.ts';
+import {
+  type DecodedBatch,
+  idHalves,
+  idText,
+  type KeySet,
+  keySetOf,
+  keySets,
+  SPAN_NUMS,
+  SPAN_STRS,
+  type Span,
+  spanAt,
+} from './trace-decode.ts';
 
 /** A trace as kept for the console and /sandbox/traces: its spans, in arrival order. */
 export interface StoredTrace {
@@ -48,80 +59,16 @@ export function rootOf(trace: StoredTrace): Span | undefined {
 }
 
 // Compact storage: a trace keeps its spans as one array of numbers (unboxed doubles) and one
-// array of string references, instead of one Span object, two id strings and two maps per span
-// (~640 B a span). Spans are materialised only when a route or the console asks.
-// Per span, `nums`: span id high, low, parent id high, low (see pushId), error, start, duration,
-// meta key-set index, metrics key-set index, then the metric values; `strs`: name, service,
-// resource, type, then the meta values.
-const SPAN_NUMS = 9;
-const SPAN_STRS = 4;
+// array of string references, in the decoder's layout (trace-decode.ts: ids as two 32-bit
+// halves, meta/metrics key sets shared), instead of one Span object, two id strings and two maps
+// per span. Spans are materialised only when a route or the console asks.
 
 interface CompactTrace {
   readonly trace_id: string;
   readonly received: number;
-  readonly nums: number[];
-  readonly strs: string[];
+  nums: number[];
+  strs: string[];
   count: number;
-}
-
-/** Key sets of meta and metrics maps: they repeat from span to span, so each is kept once. */
-const keySets: string[][] = [];
-const keySetIndex = new Map<string, number>();
-function keySetOf(keys: string[]): number {
-  const joined = keys.join('\u0000');
-  let i = keySetIndex.get(joined);
-  if (i === undefined) {
-    i = keySets.length;
-    keySets.push(keys);
-    keySetIndex.set(joined, i);
-  }
-  return i;
-}
-
-/**
- * Appends the values of `o` to `out` and answers its key set, trying the previous span's first
- * (most spans share it): one pass, no join then.
- */
-function pushValues<T>(out: T[], o: Readonly<Record<string, T>>, hint: number): number {
-  const cand = keySets[hint];
-  let same = cand !== undefined;
-  let i = 0;
-  for (const k in o) {
-    if (same && (cand as string[])[i] !== k) same = false;
-    out.push(o[k] as T);
-    i++;
-  }
-  if (same && i === (cand as string[]).length) return hint;
-  const keys: string[] = [];
-  for (const k in o) keys.push(k);
-  return keySetOf(keys);
-}
-let lastMeta = -1;
-let lastMetrics = -1;
-
-// Ids are canonical unsigned decimals: kept as the digits above the last ten and the last ten,
-// two exact doubles, so neither storing nor materialising needs a BigInt.
-const LOW_DIGITS = 10;
-function pushId(nums: number[], id: string): void {
-  if (id.length <= LOW_DIGITS) nums.push(0, +id);
-  else nums.push(+id.slice(0, -LOW_DIGITS), +id.slice(-LOW_DIGITS));
-}
-
-function idText(high: number, low: number): string {
-  return high === 0 ? String(low) : `${high}${String(low).padStart(LOW_DIGITS, '0')}`;
-}
-
-function appendSpan(t: CompactTrace, s: Span): void {
-  const { nums, strs } = t;
-  strs.push(s.name, s.service, s.resource, s.type);
-  lastMeta = pushValues(strs, s.meta, lastMeta);
-  pushId(nums, s.span_id);
-  pushId(nums, s.parent_id);
-  nums.push(s.error, s.start, s.duration, lastMeta, 0);
-  const at = nums.length - 1;
-  lastMetrics = pushValues(nums, s.metrics, lastMetrics);
-  nums[at] = lastMetrics;
-  t.count++;
 }
 
 /** Calls `fn` with each span's offsets into nums and strs; stops when it returns true. */
@@ -130,42 +77,36 @@ function eachSpan(t: CompactTrace, fn: (n: number, s: number) => boolean): void 
   let s = 0;
   for (let i = 0; i < t.count; i++) {
     if (fn(n, s)) return;
-    const metaCount = (keySets[t.nums[n + 7] as number] as string[]).length;
-    const metricCount = (keySets[t.nums[n + 8] as number] as string[]).length;
+    const metaCount = (keySets[t.nums[n + 7] as number] as KeySet).keys.length;
+    const metricCount = (keySets[t.nums[n + 8] as number] as KeySet).keys.length;
     n += SPAN_NUMS + metricCount;
     s += SPAN_STRS + metaCount;
   }
 }
 
 function materialise(t: CompactTrace): StoredTrace {
-  const { nums, strs } = t;
   const spans: Span[] = [];
   eachSpan(t, (n, s) => {
-    const metaKeys = keySets[nums[n + 7] as number] as string[];
-    const metricKeys = keySets[nums[n + 8] as number] as string[];
-    const meta: Record<string, string> = {};
-    for (let i = 0; i < metaKeys.length; i++) meta[metaKeys[i] as string] = strs[s + SPAN_STRS + i] as string;
-    const metrics: Record<string, number> = {};
-    for (let i = 0; i < metricKeys.length; i++)
-      metrics[metricKeys[i] as string] = nums[n + SPAN_NUMS + i] as number;
-    spans.push({
-      trace_id: t.trace_id,
-      span_id: idText(nums[n] as number, nums[n + 1] as number),
-      parent_id: idText(nums[n + 2] as number, nums[n + 3] as number),
-      name: strs[s] as string,
-      service: strs[s + 1] as string,
-      resource: strs[s + 2] as string,
-      type: strs[s + 3] as string,
-      error: nums[n + 4] as number,
-      start: nums[n + 5] as number,
-      duration: nums[n + 6] as number,
-      meta,
-      metrics,
-    });
+    spans.push(spanAt(t.trace_id, t.nums, t.strs, n, s));
     return false;
   });
   return { trace_id: t.trace_id, spans, received: t.received };
 }
+
+function pushSpan(t: CompactTrace, s: Span): void {
+  const { nums, strs } = t;
+  const metaKeys = Object.keys(s.meta);
+  const metricKeys = Object.keys(s.metrics);
+  const [sh, sl] = idHalves(s.span_id);
+  const [ph, pl] = idHalves(s.parent_id);
+  nums.push(sh, sl, ph, pl, s.error, s.start, s.duration, keySetOf(metaKeys), keySetOf(metricKeys));
+  for (const k of metricKeys) nums.push(s.metrics[k] as number);
+  strs.push(s.name, s.service, s.resource, s.type);
+  for (const k of metaKeys) strs.push(s.meta[k] as string);
+  t.count++;
+}
+
+const RECENT_RESOURCES = 8;
 
 /**
  * ctx.traces: the most recent traces, bounded by a total number of spans (oldest traces go
@@ -174,7 +115,13 @@ function materialise(t: CompactTrace): StoredTrace {
 export class TraceStore {
   readonly maxSpans: number;
   readonly #traces = new Map<string, CompactTrace>();
+  /** Traces in arrival order from #head (the eviction queue). */
+  #order: CompactTrace[] = [];
+  #head = 0;
   readonly #resources = new Map<string, ResourceSummary>();
+  /** The last summaries counted, tried before building a key. */
+  readonly #recent: ResourceSummary[] = [];
+  #recentNext = 0;
   #spans = 0;
 
   constructor(maxSpans = 100_000) {
@@ -189,43 +136,105 @@ export class TraceStore {
     return this.#spans;
   }
 
-  /** Adds one chunk of a trace (dd-trace may send a trace in several chunks). */
-  add(spans: Span[], now: number): void {
-    if (spans.length === 0) return;
-    const id = (spans[0] as Span).trace_id;
+  #trace(id: string, now: number): CompactTrace {
     let t = this.#traces.get(id);
     if (!t) {
       t = { trace_id: id, received: now, nums: [], strs: [], count: 0 };
       this.#traces.set(id, t);
+      this.#order.push(t);
     }
-    for (const s of spans) appendSpan(t, s);
-    this.#spans += spans.length;
+    return t;
+  }
+
+  #evict(): void {
     while (this.#spans > this.maxSpans && this.#traces.size > 1) {
-      const [oldestId, oldest] = this.#traces.entries().next().value as [string, CompactTrace];
-      this.#traces.delete(oldestId);
+      const oldest = this.#order[this.#head] as CompactTrace;
+      this.#order[this.#head++] = undefined as unknown as CompactTrace;
+      this.#traces.delete(oldest.trace_id);
       this.#spans -= oldest.count;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
     }
   }
 
+  /** Adds one chunk of a trace (dd-trace may send a trace in several chunks). */
+  add(spans: Span[], now: number): void {
+    if (spans.length === 0) return;
+    const t = this.#trace((spans[0] as Span).trace_id, now);
+    for (const s of spans) pushSpan(t, s);
+    this.#spans += spans.length;
+    this.#evict();
+  }
+
+  /**
+   * Adds spans [from, to) of a decoded batch, one chunk of a trace: copied as they are from the
+   * decoder's columns (a chunk mixing trace ids is split by id).
+   */
+  addDecoded(b: DecodedBatch, from: number, to: number, now: number): void {
+    if (to <= from) return;
+    const hi = b.traceHi[from] as number;
+    const lo = b.traceLo[from] as number;
+    let same = true;
+    for (let i = from + 1; i < to && same; i++) same = b.traceHi[i] === hi && b.traceLo[i] === lo;
+    if (same) {
+      const t = this.#trace(idText(hi, lo), now);
+      const n0 = b.numAt[from] as number;
+      const n1 = b.numAt[to] as number;
+      const s0 = b.strAt[from] as number;
+      const s1 = b.strAt[to] as number;
+      if (t.count === 0) {
+        t.nums = b.nums.slice(n0, n1);
+        t.strs = b.strs.slice(s0, s1);
+      } else {
+        for (let i = n0; i < n1; i++) t.nums.push(b.nums[i] as number);
+        for (let i = s0; i < s1; i++) t.strs.push(b.strs[i] as string);
+      }
+      t.count += to - from;
+    } else {
+      for (let i = from; i < to; i++) {
+        const t = this.#trace(idText(b.traceHi[i] as number, b.traceLo[i] as number), now);
+        for (let k = b.numAt[i] as number; k < (b.numAt[i + 1] as number); k++)
+          t.nums.push(b.nums[k] as number);
+        for (let k = b.strAt[i] as number; k < (b.strAt[i + 1] as number); k++)
+          t.strs.push(b.strs[k] as string);
+        t.count++;
+      }
+    }
+    this.#spans += to - from;
+    this.#evict();
+  }
+
   /** Counts a top-level span in the per-resource summary (the APM service page). */
-  countResource(span: Span, now: number): void {
-    const key = `${span.service}\u0000${span.name}\u0000${span.resource}`;
-    let r = this.#resources.get(key);
-    if (!r) {
-      r = {
-        service: span.service,
-        name: span.name,
-        resource: span.resource,
-        hits: 0,
-        errors: 0,
-        totalDurationNs: 0,
-        lastSeen: now,
-      };
-      this.#resources.set(key, r);
+  countResource(
+    service: string,
+    name: string,
+    resource: string,
+    error: number,
+    durationNs: number,
+    now: number,
+  ): void {
+    let r: ResourceSummary | undefined;
+    for (const x of this.#recent) {
+      if (x.resource === resource && x.name === name && x.service === service) {
+        r = x;
+        break;
+      }
+    }
+    if (r === undefined) {
+      const key = `${service}\u0000${name}\u0000${resource}`;
+      r = this.#resources.get(key);
+      if (!r) {
+        r = { service, name, resource, hits: 0, errors: 0, totalDurationNs: 0, lastSeen: now };
+        this.#resources.set(key, r);
+      }
+      this.#recent[this.#recentNext] = r;
+      this.#recentNext = (this.#recentNext + 1) % RECENT_RESOURCES;
     }
     r.hits++;
-    r.errors += span.error;
-    r.totalDurationNs += span.duration;
+    r.errors += error;
+    r.totalDurationNs += durationNs;
     r.lastSeen = now;
   }
 
@@ -244,10 +253,10 @@ export class TraceStore {
       return t ? [t] : [];
     }
     const out: StoredTrace[] = [];
-    const all = [...this.#traces.values()];
+    const order = this.#order;
     const { service, resource, name, error } = query;
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const t = all[i] as CompactTrace;
+    for (let i = order.length - 1; i >= this.#head && out.length < limit; i--) {
+      const t = order[i] as CompactTrace;
       if (query.since !== undefined && t.received < query.since) break;
       let hit = false;
       eachSpan(t, (n, s) => {

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Checkpoint } from '../src/metrics/checkpoint.ts';
 import { histogramStats } from '../src/metrics/histogram.ts';
-import { DistributionSeries, Series } from '../src/metrics/series.ts';
+import { BINS_PER_BLOCK, DistributionSeries, POINTS_PER_BLOCK, Series } from '../src/metrics/series.ts';
 import { compactSketch, mergeSketches, newSketch } from '../src/metrics/sketch.ts';
 import { MetricStore } from '../src/metrics/store.ts';
 
@@ -82,5 +83,119 @@ describe('metric store columns', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('metric store blocks', () => {
+  // Operations on a series against a sorted Map: appends, late points across block boundaries
+  // (splits), merges, trims that free whole blocks, windows across blocks.
+  const op = fc.oneof(
+    fc.record({
+      kind: fc.constant('run' as const),
+      from: fc.integer({ min: 0, max: 12_000 }),
+      n: fc.integer({ min: 1, max: 3000 }),
+    }),
+    fc.record({
+      kind: fc.constant('point' as const),
+      t: fc.integer({ min: 0, max: 15_000 }),
+      add: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant('trim' as const), t: fc.integer({ min: 0, max: 15_000 }) }),
+  );
+
+  it('a series in blocks keeps the points a sorted map keeps', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 12 }),
+        fc.integer({ min: 0, max: 15_000 }),
+        fc.integer({ min: 0, max: 15_000 }),
+        (ops, a, b) => {
+          const s = new Series('m', [], 'gauge', 10);
+          const model = new Map<number, number>();
+          let cut = 0;
+          let v = 0;
+          const put = (t: number, value: number, add: boolean) => {
+            s.add(t, value, add ? 'add' : 'replace');
+            model.set(t, add ? (model.get(t) ?? 0) + value : value);
+          };
+          for (const o of ops) {
+            if (o.kind === 'run') for (let i = 0; i < o.n; i++) put(o.from + i, ++v, false);
+            else if (o.kind === 'point') put(o.t, ++v, o.add);
+            else {
+              s.trim(o.t);
+              cut = Math.max(cut, o.t);
+              for (const t of model.keys()) if (t < o.t) model.delete(t);
+            }
+          }
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          const want = [...model.entries()].filter(([t]) => t >= from && t <= to).sort((x, y) => x[0] - y[0]);
+          const w = s.window(from, to);
+          expect(Array.from(w.times)).toEqual(want.map(([t]) => t));
+          expect(Array.from(w.values)).toEqual(want.map(([, x]) => x));
+          expect(s.length).toBe(model.size);
+          const all = [...model.keys()].sort((x, y) => x - y);
+          if (all.length > 0) {
+            expect(s.firstTime).toBe(all[0]);
+            expect(s.lastTime).toBe(all[all.length - 1]);
+          }
+          expect(cut).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a day of 10 s points fills whole blocks and a window across them is one sorted copy', () => {
+    const s = new Series('m', [], 'gauge', 10);
+    for (let i = 0; i < 8640; i++) s.add(i * 10, i, 'replace');
+    const w = s.window(0, 86_400);
+    expect(w.times.length).toBe(8640);
+    expect(w.values[POINTS_PER_BLOCK]).toBe(POINTS_PER_BLOCK);
+    // Inside one block: a view on it.
+    expect(s.window(10, 100).values).toHaveProperty('buffer', s.window(20, 30).values.buffer);
+    s.trim(POINTS_PER_BLOCK * 10 + 10);
+    expect(s.length).toBe(8640 - POINTS_PER_BLOCK - 1);
+    expect(s.firstTime).toBe(POINTS_PER_BLOCK * 10 + 10);
+  });
+
+  it('distribution buckets keep their bins across bin blocks and after trims', () => {
+    const d = new DistributionSeries('d', []);
+    const want: Array<[number, number[]]> = [];
+    // 5 to 8 bins a bucket: buckets straddle the 4,096-bin blocks at every offset.
+    for (let i = 0; i < 3000; i++) {
+      const values = [1, 2, 3, 5, 8, 13, 21].slice(0, 4 + (i % 4));
+      values.push(-(i % 50) - 1);
+      for (let k = 0; k < values.length; k++) values[k] = (values[k] as number) * (1 + (i % 7));
+      d.add(i * 10, sketchOf(...values));
+      want.push([i * 10, values]);
+    }
+    const check = () => {
+      expect(d.length).toBe(want.length);
+      for (let i = 0; i < d.length; i++) {
+        const [t, values] = want[i] as [number, number[]];
+        expect(d.timeAt(i)).toBe(t);
+        const sk = d.sketchAt(i);
+        expect(sk.count).toBe(values.length);
+        expect(sk.keys.length + sk.negKeys.length).toBe(values.length);
+        const q = mergeSketches([sk]);
+        const near = (got: number, x: number) =>
+          expect(Math.abs(got - x)).toBeLessThanOrEqual(Math.abs(x) / 64);
+        near(q.getValueAtQuantile(0), Math.min(...values));
+        near(q.getValueAtQuantile(1), Math.max(...values));
+      }
+    };
+    check();
+    expect(3000 * 5).toBeGreaterThan(3 * BINS_PER_BLOCK);
+    d.trim(1234 * 10);
+    want.splice(0, 1234);
+    check();
+    d.add(2999 * 10, sketchOf(1000));
+    (want[want.length - 1] as [number, number[]])[1].push(1000);
+    expect(d.sketchAt(d.length - 1).count).toBe(9);
+    expect(d.sketchAt(d.length - 1).max).toBe(1000);
+    d.trim(1e9);
+    expect(d.length).toBe(0);
+    d.add(5, sketchOf(1));
+    expect(d.timeAt(0)).toBe(5);
   });
 });

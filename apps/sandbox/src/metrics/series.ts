@@ -7,18 +7,38 @@ export type SeriesType = SeriesData['type'];
 export type MergeMode = 'replace' | 'add';
 
 /**
- * One series in columns: seconds in a Uint32Array, values in a Float64Array (12 bytes a point),
- * grown by half again when full, trimmed from the front by retention.
+ * Points per block of a series' columns. Blocks have one size (24 KB: Uint32 seconds + Float64
+ * values), so a block freed by retention is reused as is by the next one allocated, and no
+ * regrown column leaves a freed block of an odd size in the process heap.
+ */
+export const POINTS_PER_BLOCK = 2048;
+/** A series' first block starts this small and doubles up to a full block. */
+const FIRST_BLOCK = 16;
+
+interface Block {
+  times: Uint32Array;
+  values: Float64Array;
+  /** Kept points are [start, end). */
+  start: number;
+  end: number;
+}
+
+function newBlock(size: number): Block {
+  return { times: new Uint32Array(size), values: new Float64Array(size), start: 0, end: 0 };
+}
+
+/**
+ * One series in columns: seconds in Uint32, values in Float64 (12 bytes a point), in blocks of
+ * POINTS_PER_BLOCK points sorted by time (the first block of a new series starts small), trimmed
+ * from the front by retention.
  */
 export class Series {
   readonly metric: string;
   readonly tags: readonly string[];
   readonly type: SeriesType;
   readonly interval: number;
-  #times = new Uint32Array(16);
-  #values = new Float64Array(16);
-  #start = 0;
-  #end = 0;
+  #blocks: Block[] = [];
+  #length = 0;
 
   constructor(metric: string, tags: readonly string[], type: SeriesType, interval: number) {
     this.metric = metric;
@@ -28,116 +48,225 @@ export class Series {
   }
 
   get length(): number {
-    return this.#end - this.#start;
+    return this.#length;
   }
 
   get firstTime(): number {
-    return this.length === 0 ? Number.NaN : (this.#times[this.#start] as number);
+    const b = this.#blocks[0];
+    return b === undefined ? Number.NaN : (b.times[b.start] as number);
   }
 
   get lastTime(): number {
-    return this.length === 0 ? Number.NaN : (this.#times[this.#end - 1] as number);
+    const b = this.#blocks[this.#blocks.length - 1];
+    return b === undefined ? Number.NaN : (b.times[b.end - 1] as number);
   }
 
-  #grow(): void {
-    const n = this.length;
-    if (this.#start > 0 && n < this.#times.length / 2) {
-      this.#times.copyWithin(0, this.#start, this.#end);
-      this.#values.copyWithin(0, this.#start, this.#end);
-    } else {
-      // x1.5, not x2: 24 h of 10 s points (8,640) end up in ~10k slots, not 16k.
-      const size = Math.ceil(this.#times.length * 1.5);
-      const times = new Uint32Array(size);
-      const values = new Float64Array(size);
-      times.set(this.#times.subarray(this.#start, this.#end));
-      values.set(this.#values.subarray(this.#start, this.#end));
-      this.#times = times;
-      this.#values = values;
-    }
-    this.#start = 0;
-    this.#end = n;
-  }
-
-  /** First index (absolute) whose time is >= t. */
-  #lowerBound(t: number): number {
-    let lo = this.#start;
-    let hi = this.#end;
+  /** Index of the first block whose last time is >= t (blocks.length when none). */
+  #blockFor(t: number): number {
+    let lo = 0;
+    let hi = this.#blocks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#times[mid] as number) < t) lo = mid + 1;
+      const b = this.#blocks[mid] as Block;
+      if ((b.times[b.end - 1] as number) < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /** Doubles a block smaller than a full one (only a series' first block is). */
+  static #grow(b: Block): void {
+    const size = Math.min(POINTS_PER_BLOCK, b.times.length * 2);
+    const times = new Uint32Array(size);
+    const values = new Float64Array(size);
+    times.set(b.times.subarray(b.start, b.end));
+    values.set(b.values.subarray(b.start, b.end));
+    b.times = times;
+    b.values = values;
+    b.end -= b.start;
+    b.start = 0;
+  }
+
   /** Adds a point; times may come in any order (past points through the series API). */
   add(time: number, value: number, mode: MergeMode): void {
     const t = Math.floor(time);
-    if (this.#end > this.#start && t <= (this.#times[this.#end - 1] as number)) {
-      const i = this.#lowerBound(t);
-      if (i < this.#end && this.#times[i] === t) {
-        this.#values[i] = mode === 'add' ? (this.#values[i] as number) + value : value;
-        return;
+    const blocks = this.#blocks;
+    let last = blocks[blocks.length - 1];
+    if (last === undefined || t > (last.times[last.end - 1] as number)) {
+      if (last === undefined) {
+        last = newBlock(FIRST_BLOCK);
+        blocks.push(last);
+      } else if (last.end === last.times.length) {
+        if (last.times.length < POINTS_PER_BLOCK) Series.#grow(last);
+        else {
+          last = newBlock(POINTS_PER_BLOCK);
+          blocks.push(last);
+        }
       }
-      if (this.#end === this.#times.length) {
-        this.#grow();
-        this.add(time, value, mode);
-        return;
-      }
-      this.#times.copyWithin(i + 1, i, this.#end);
-      this.#values.copyWithin(i + 1, i, this.#end);
-      this.#times[i] = t;
-      this.#values[i] = value;
-      this.#end++;
+      last.times[last.end] = t;
+      last.values[last.end] = value;
+      last.end++;
+      this.#length++;
       return;
     }
-    if (this.#end === this.#times.length) this.#grow();
-    this.#times[this.#end] = t;
-    this.#values[this.#end] = value;
-    this.#end++;
-  }
-
-  /** Drops points older than `cutoff` seconds. */
-  trim(cutoff: number): void {
-    this.#start = this.#lowerBound(cutoff);
-    if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
+    const k = Math.min(this.#blockFor(t), blocks.length - 1);
+    let b = blocks[k] as Block;
+    let i = lowerBound(b.times, b.start, b.end, t);
+    if (i < b.end && b.times[i] === t) {
+      b.values[i] = mode === 'add' ? (b.values[i] as number) + value : value;
+      return;
     }
+    if (b.end === b.times.length) {
+      if (b.times.length < POINTS_PER_BLOCK) {
+        i -= b.start;
+        Series.#grow(b);
+      } else if (b.start > 0) {
+        b.times.copyWithin(0, b.start, b.end);
+        b.values.copyWithin(0, b.start, b.end);
+        i -= b.start;
+        b.end -= b.start;
+        b.start = 0;
+      } else {
+        // A full block takes a point in its middle (history sent late): split it in two.
+        const half = newBlock(POINTS_PER_BLOCK);
+        const mid = b.end >>> 1;
+        half.times.set(b.times.subarray(mid, b.end));
+        half.values.set(b.values.subarray(mid, b.end));
+        half.end = b.end - mid;
+        b.end = mid;
+        blocks.splice(k + 1, 0, half);
+        if (i >= mid) {
+          b = half;
+          i -= mid;
+        }
+      }
+    }
+    b.times.copyWithin(i + 1, i, b.end);
+    b.values.copyWithin(i + 1, i, b.end);
+    b.times[i] = t;
+    b.values[i] = value;
+    b.end++;
+    this.#length++;
   }
 
-  /** The points within [from, to] as views (no copy). */
-  window(from: number, to: number): SeriesData {
-    const a = this.#lowerBound(from);
-    const b = this.#lowerBound(Math.floor(to) + 1);
-    return {
-      metric: this.metric,
-      tags: this.tags,
-      type: this.type,
-      interval: this.interval,
-      times: this.#times.subarray(a, b),
-      values: this.#values.subarray(a, b),
-    };
+  /** Drops points older than `cutoff` seconds (whole blocks are freed). */
+  trim(cutoff: number): void {
+    const k = this.#blockFor(cutoff);
+    if (k > 0) {
+      for (let j = 0; j < k; j++) {
+        const b = this.#blocks[j] as Block;
+        this.#length -= b.end - b.start;
+      }
+      this.#blocks.splice(0, k);
+    }
+    const first = this.#blocks[0];
+    if (first === undefined) return;
+    const start = lowerBound(first.times, first.start, first.end, cutoff);
+    this.#length -= start - first.start;
+    first.start = start;
   }
+
+  /** The points within [from, to]: views when they lie in one block, else copies. */
+  window(from: number, to: number): SeriesData {
+    const hi = Math.floor(to) + 1;
+    const ka = this.#blockFor(from);
+    const kb = Math.min(this.#blockFor(hi), this.#blocks.length - 1);
+    let times: Uint32Array = EMPTY_TIMES;
+    let values: Float64Array = EMPTY_VALUES;
+    if (ka <= kb) {
+      const first = this.#blocks[ka] as Block;
+      const last = this.#blocks[kb] as Block;
+      const a = lowerBound(first.times, first.start, first.end, from);
+      const z = lowerBound(last.times, last.start, last.end, hi);
+      if (ka === kb) {
+        times = first.times.subarray(a, z);
+        values = first.values.subarray(a, z);
+      } else {
+        let n = first.end - a + (z - last.start);
+        for (let k = ka + 1; k < kb; k++) {
+          const b = this.#blocks[k] as Block;
+          n += b.end - b.start;
+        }
+        times = new Uint32Array(n);
+        values = new Float64Array(n);
+        let o = 0;
+        for (let k = ka; k <= kb; k++) {
+          const b = this.#blocks[k] as Block;
+          const s = k === ka ? a : b.start;
+          const e = k === kb ? z : b.end;
+          times.set(b.times.subarray(s, e), o);
+          values.set(b.values.subarray(s, e), o);
+          o += e - s;
+        }
+      }
+    }
+    return { metric: this.metric, tags: this.tags, type: this.type, interval: this.interval, times, values };
+  }
+}
+
+const EMPTY_TIMES = new Uint32Array(0);
+const EMPTY_VALUES = new Float64Array(0);
+const EMPTY_KEYS = new Int32Array(0);
+const EMPTY_COUNTS = new Float32Array(0);
+
+/** First index in [lo, hi) whose time is >= t (hi when none). */
+function lowerBound(times: Uint32Array, lo: number, hi: number, t: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Buckets per block of a distribution's bucket columns (60 bytes a bucket: 30 KB a block). */
+export const BUCKETS_PER_BLOCK = 512;
+/** Bins per block of a distribution's bin columns (Int32 keys + Float32 counts: 32 KB a block). */
+export const BINS_PER_BLOCK = 4096;
+
+interface BucketBlock {
+  times: Uint32Array;
+  /** count, sum, min, max, zeroCount per bucket. */
+  summary: Float64Array;
+  /** Index of the bucket's first bin in the series' bin sequence; positive bins first. */
+  binStart: Float64Array;
+  posLen: Uint32Array;
+  negLen: Uint32Array;
+}
+
+function newBucketBlock(size: number): BucketBlock {
+  return {
+    times: new Uint32Array(size),
+    summary: new Float64Array(size * 5),
+    binStart: new Float64Array(size),
+    posLen: new Uint32Array(size),
+    negLen: new Uint32Array(size),
+  };
+}
+
+interface BinBlock {
+  keys: Int32Array;
+  counts: Float32Array;
 }
 
 /**
  * One distribution series: a sketch per 10 s bucket, all buckets in shared columns (times,
  * summaries, bin keys Int32, bin counts Float32) so 24 h of buckets cost ~200 bytes each and no
- * object per bucket.
+ * object per bucket. Buckets and bins are in fixed-size blocks (the first of each starts small
+ * and doubles), dropped whole by retention; a bucket's bins may straddle two bin blocks.
  */
 export class DistributionSeries {
   readonly metric: string;
   readonly tags: readonly string[];
-  #times = new Uint32Array(16);
-  /** count, sum, min, max, zeroCount per bucket. */
-  #summary = new Float64Array(16 * 5);
-  /** First bin of each bucket; positive bins first, then negative ones. */
-  #binStart = new Uint32Array(16);
-  #posLen = new Uint32Array(16);
-  #negLen = new Uint32Array(16);
-  #keys = new Int32Array(256);
-  #counts = new Float32Array(256);
+  #buckets: BucketBlock[] = [];
+  /** Bucket number of the first slot of #buckets[0]; bucket numbers only grow. */
+  #bucketBase = 0;
+  #bucketCap = 0;
+  #bins: BinBlock[] = [];
+  /** Bin number of the first slot of #bins[0]; bin numbers only grow. */
+  #binBase = 0;
+  #binCap = 0;
+  /** Kept buckets are numbered [#start, #end); bins written so far end at #binEnd. */
   #start = 0;
   #end = 0;
   #binEnd = 0;
@@ -151,28 +280,55 @@ export class DistributionSeries {
     return this.#end - this.#start;
   }
 
+  /** Bucket block and slot of bucket number g. */
+  #slot(g: number): [BucketBlock, number] {
+    const o = g - this.#bucketBase;
+    // Every block is full size except a lone first block, so the division finds the block.
+    return [this.#buckets[Math.floor(o / BUCKETS_PER_BLOCK)] as BucketBlock, o % BUCKETS_PER_BLOCK];
+  }
+
   /** Time (seconds) of bucket i (0 = oldest kept). */
   timeAt(i: number): number {
-    return this.#times[this.#start + i] as number;
+    const [b, j] = this.#slot(this.#start + i);
+    return b.times[j] as number;
   }
 
   get lastTime(): number {
-    return this.length === 0 ? Number.NaN : (this.#times[this.#end - 1] as number);
+    return this.length === 0 ? Number.NaN : this.timeAt(this.length - 1);
+  }
+
+  /** Bins [from, from + n) as views when they lie in one block, else as copies. */
+  #binsAt(from: number, n: number): [Int32Array, Float32Array] {
+    if (n === 0) return [EMPTY_KEYS, EMPTY_COUNTS];
+    const o = from - this.#binBase;
+    const k = Math.floor(o / BINS_PER_BLOCK);
+    const j = o % BINS_PER_BLOCK;
+    const block = this.#bins[k] as BinBlock;
+    if (j + n <= block.keys.length) return [block.keys.subarray(j, j + n), block.counts.subarray(j, j + n)];
+    const keys = new Int32Array(n);
+    const counts = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const q = o + i;
+      const b = this.#bins[Math.floor(q / BINS_PER_BLOCK)] as BinBlock;
+      keys[i] = b.keys[q % BINS_PER_BLOCK] as number;
+      counts[i] = b.counts[q % BINS_PER_BLOCK] as number;
+    }
+    return [keys, counts];
   }
 
   /** Bucket i as a CompactSketch (views on the columns: read it before the next write). */
   sketchAt(i: number): CompactSketch {
-    const b = this.#start + i;
-    const from = this.#binStart[b] as number;
-    const pos = this.#posLen[b] as number;
-    const neg = this.#negLen[b] as number;
-    const o = b * 5;
-    const sm = this.#summary;
+    const [b, j] = this.#slot(this.#start + i);
+    const pos = b.posLen[j] as number;
+    const neg = b.negLen[j] as number;
+    const [keys, counts] = this.#binsAt(b.binStart[j] as number, pos + neg);
+    const o = j * 5;
+    const sm = b.summary;
     return {
-      keys: this.#keys.subarray(from, from + pos),
-      counts: this.#counts.subarray(from, from + pos),
-      negKeys: this.#keys.subarray(from + pos, from + pos + neg),
-      negCounts: this.#counts.subarray(from + pos, from + pos + neg),
+      keys: keys.subarray(0, pos),
+      counts: counts.subarray(0, pos),
+      negKeys: keys.subarray(pos),
+      negCounts: counts.subarray(pos),
       count: sm[o] as number,
       sum: sm[o + 1] as number,
       min: sm[o + 2] as number,
@@ -181,71 +337,83 @@ export class DistributionSeries {
     };
   }
 
-  #reserve(buckets: number, bins: number): void {
-    if (this.#start > 0 && this.#start >= this.#times.length / 2) this.#compact();
-    if (this.#end + buckets > this.#times.length) {
-      const n = Math.max(Math.ceil(this.#times.length * 1.5), this.#end + buckets);
-      const grow = <T extends Uint32Array | Float64Array>(a: T, size: number, make: (n: number) => T): T => {
-        const b = make(size);
-        b.set(a);
-        return b;
-      };
-      this.#times = grow(this.#times, n, (k) => new Uint32Array(k));
-      this.#summary = grow(this.#summary, n * 5, (k) => new Float64Array(k));
-      this.#binStart = grow(this.#binStart, n, (k) => new Uint32Array(k));
-      this.#posLen = grow(this.#posLen, n, (k) => new Uint32Array(k));
-      this.#negLen = grow(this.#negLen, n, (k) => new Uint32Array(k));
+  /** Room for one more bucket. */
+  #reserveBucket(): void {
+    if (this.#end - this.#bucketBase < this.#bucketCap) return;
+    const lone = this.#buckets[0];
+    if (this.#buckets.length === 1 && lone !== undefined && lone.times.length < BUCKETS_PER_BLOCK) {
+      const size = Math.min(BUCKETS_PER_BLOCK, lone.times.length * 2);
+      const b = newBucketBlock(size);
+      b.times.set(lone.times);
+      b.summary.set(lone.summary);
+      b.binStart.set(lone.binStart);
+      b.posLen.set(lone.posLen);
+      b.negLen.set(lone.negLen);
+      this.#buckets[0] = b;
+      this.#bucketCap = size;
+      return;
     }
-    if (this.#binEnd + bins > this.#keys.length) {
-      const n = Math.max(Math.ceil(this.#keys.length * 1.5), this.#binEnd + bins);
-      const keys = new Int32Array(n);
-      keys.set(this.#keys);
-      const counts = new Float32Array(n);
-      counts.set(this.#counts);
-      this.#keys = keys;
-      this.#counts = counts;
-    }
+    this.#buckets.push(newBucketBlock(this.#buckets.length === 0 ? 16 : BUCKETS_PER_BLOCK));
+    this.#bucketCap = this.#buckets.length === 1 ? 16 : this.#bucketCap + BUCKETS_PER_BLOCK;
   }
 
-  /** Moves the kept buckets and their bins to the front of the columns. */
-  #compact(): void {
-    const s = this.#start;
-    const n = this.length;
-    const firstBin = n > 0 ? (this.#binStart[s] as number) : this.#binEnd;
-    this.#times.copyWithin(0, s, this.#end);
-    this.#summary.copyWithin(0, s * 5, this.#end * 5);
-    this.#posLen.copyWithin(0, s, this.#end);
-    this.#negLen.copyWithin(0, s, this.#end);
-    this.#binStart.copyWithin(0, s, this.#end);
-    for (let i = 0; i < n; i++) this.#binStart[i] = (this.#binStart[i] as number) - firstBin;
-    this.#keys.copyWithin(0, firstBin, this.#binEnd);
-    this.#counts.copyWithin(0, firstBin, this.#binEnd);
-    this.#binEnd -= firstBin;
-    this.#start = 0;
-    this.#end = n;
+  /** Room for one more bin. */
+  #reserveBin(): void {
+    if (this.#binEnd - this.#binBase < this.#binCap) return;
+    const lone = this.#bins[0];
+    if (this.#bins.length === 1 && lone !== undefined && lone.keys.length < BINS_PER_BLOCK) {
+      const size = Math.min(BINS_PER_BLOCK, lone.keys.length * 2);
+      const keys = new Int32Array(size);
+      keys.set(lone.keys);
+      const counts = new Float32Array(size);
+      counts.set(lone.counts);
+      this.#bins[0] = { keys, counts };
+      this.#binCap = size;
+      return;
+    }
+    const size = this.#bins.length === 0 ? 256 : BINS_PER_BLOCK;
+    this.#bins.push({ keys: new Int32Array(size), counts: new Float32Array(size) });
+    this.#binCap = this.#bins.length === 1 ? size : this.#binCap + size;
+  }
+
+  #pushBin(key: number, count: number): void {
+    this.#reserveBin();
+    const o = this.#binEnd - this.#binBase;
+    const b = this.#bins[Math.floor(o / BINS_PER_BLOCK)] as BinBlock;
+    b.keys[o % BINS_PER_BLOCK] = key;
+    b.counts[o % BINS_PER_BLOCK] = count;
+    this.#binEnd++;
   }
 
   #append(t: number, sk: CompactSketch): void {
-    this.#reserve(1, sk.keys.length + sk.negKeys.length);
-    const b = this.#end++;
-    this.#times[b] = t;
-    const o = b * 5;
-    this.#summary[o] = sk.count;
-    this.#summary[o + 1] = sk.sum;
-    this.#summary[o + 2] = sk.min;
-    this.#summary[o + 3] = sk.max;
-    this.#summary[o + 4] = sk.zeroCount;
-    this.#binStart[b] = this.#binEnd;
-    this.#posLen[b] = sk.keys.length;
-    this.#negLen[b] = sk.negKeys.length;
-    for (let i = 0; i < sk.keys.length; i++) {
-      this.#keys[this.#binEnd] = sk.keys[i] as number;
-      this.#counts[this.#binEnd++] = sk.counts[i] as number;
-    }
-    for (let i = 0; i < sk.negKeys.length; i++) {
-      this.#keys[this.#binEnd] = sk.negKeys[i] as number;
-      this.#counts[this.#binEnd++] = sk.negCounts[i] as number;
-    }
+    this.#reserveBucket();
+    const [b, j] = this.#slot(this.#end++);
+    b.times[j] = t;
+    const o = j * 5;
+    b.summary[o] = sk.count;
+    b.summary[o + 1] = sk.sum;
+    b.summary[o + 2] = sk.min;
+    b.summary[o + 3] = sk.max;
+    b.summary[o + 4] = sk.zeroCount;
+    b.binStart[j] = this.#binEnd;
+    b.posLen[j] = sk.keys.length;
+    b.negLen[j] = sk.negKeys.length;
+    for (let i = 0; i < sk.keys.length; i++) this.#pushBin(sk.keys[i] as number, sk.counts[i] as number);
+    for (let i = 0; i < sk.negKeys.length; i++)
+      this.#pushBin(sk.negKeys[i] as number, sk.negCounts[i] as number);
+  }
+
+  /** Back to no bucket, no block. */
+  #reset(): void {
+    this.#buckets = [];
+    this.#bins = [];
+    this.#bucketCap = 0;
+    this.#binCap = 0;
+    this.#bucketBase = 0;
+    this.#binBase = 0;
+    this.#start = 0;
+    this.#end = 0;
+    this.#binEnd = 0;
   }
 
   /** Adds the sketch of bucket `time`; merged with the one already there. */
@@ -257,17 +425,16 @@ export class DistributionSeries {
     }
     if (t === this.lastTime) {
       const merged = mergeCompact(copySketch(this.sketchAt(this.length - 1)), sketch);
+      const [b, j] = this.#slot(this.#end - 1);
+      this.#binEnd = b.binStart[j] as number;
       this.#end--;
-      this.#binEnd = this.#binStart[this.#end] as number;
       this.#append(t, merged);
       return;
     }
     // Out of order (rare: history replayed late): rebuild the columns in time order.
     const all: Array<[number, CompactSketch]> = [];
     for (let i = 0; i < this.length; i++) all.push([this.timeAt(i), copySketch(this.sketchAt(i))]);
-    this.#start = 0;
-    this.#end = 0;
-    this.#binEnd = 0;
+    this.#reset();
     let inserted = false;
     for (const [bt, sk] of all) {
       if (!inserted && t <= bt) {
@@ -283,13 +450,24 @@ export class DistributionSeries {
     if (!inserted) this.#append(t, sketch);
   }
 
-  /** Drops buckets older than `cutoff` seconds. */
+  /** Drops buckets older than `cutoff` seconds, and the blocks left with none. */
   trim(cutoff: number): void {
-    while (this.#start < this.#end && (this.#times[this.#start] as number) < cutoff) this.#start++;
+    while (this.#start < this.#end && this.timeAt(0) < cutoff) this.#start++;
     if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
-      this.#binEnd = 0;
+      this.#reset();
+      return;
+    }
+    while (this.#start - this.#bucketBase >= BUCKETS_PER_BLOCK) {
+      this.#buckets.shift();
+      this.#bucketBase += BUCKETS_PER_BLOCK;
+      this.#bucketCap -= BUCKETS_PER_BLOCK;
+    }
+    const [b, j] = this.#slot(this.#start);
+    const firstBin = b.binStart[j] as number;
+    while (firstBin - this.#binBase >= BINS_PER_BLOCK) {
+      this.#bins.shift();
+      this.#binBase += BINS_PER_BLOCK;
+      this.#binCap -= BINS_PER_BLOCK;
     }
   }
 }

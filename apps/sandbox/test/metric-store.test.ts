@@ -152,7 +152,9 @@ describe('metric store blocks', () => {
     expect(w.times.length).toBe(8640);
     expect(w.values[POINTS_PER_BLOCK]).toBe(POINTS_PER_BLOCK);
     // Inside one block: a view on it.
-    expect(s.window(10, 100).values).toHaveProperty('buffer', s.window(20, 30).values.buffer);
+    expect((s.window(10, 100).values as Float64Array).buffer).toBe(
+      (s.window(20, 30).values as Float64Array).buffer,
+    );
     s.trim(POINTS_PER_BLOCK * 10 + 10);
     expect(s.length).toBe(8640 - POINTS_PER_BLOCK - 1);
     expect(s.firstTime).toBe(POINTS_PER_BLOCK * 10 + 10);

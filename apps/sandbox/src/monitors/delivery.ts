@@ -4,7 +4,8 @@
  * maintained SMTP client for Node, STARTTLS/auth/pooling handled) to every handle that is an
  * address. Network deliveries run in the background; `drain()` waits for them (tests, close).
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { DeliveryRecord, OutboxEntry, OutboxInput } from '../storage/types.ts';
 
@@ -59,7 +60,12 @@ export class Delivery {
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
-    this.#mailer = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
+    // nodemailer (~150 modules) is loaded only when SMTP_URL asks for mail.
+    this.#mailer = options.smtpUrl
+      ? (createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer')).createTransport(
+          options.smtpUrl,
+        )
+      : undefined;
     this.#from = options.mailFrom ?? (options.smtpUrl ? senderFor(options.smtpUrl) : 'sandbox@localhost');
   }
 

@@ -1,8 +1,13 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+
+// resvg's native addon (a few MB of RSS) is loaded by the first snapshot, not at startup.
+const require = createRequire(import.meta.url);
+let resvgModule: typeof import('@resvg/resvg-js') | undefined;
 
 /** Rasterises an SVG to PNG with resvg (native, no browser), using the machine's fonts. */
 export function svgToPng(svg: string): Uint8Array {
-  const resvg = new Resvg(svg, {
+  resvgModule ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const resvg = new resvgModule.Resvg(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     background: '#ffffff',
   });

@@ -117,6 +117,9 @@ export async function startAgent(
     stats: ctx.intake.stats,
     log,
   });
+  // flush() takes what the receiver thread has queued but the main thread not yet parsed.
+  const drainDogStatsD = () => dogstatsd.drain();
+  ctx.metrics.aggregator.beforeFlush.push(drainDogStatsD);
   const traceMetrics = new TraceMetrics(ctx.metrics, ctx.clock, config.service.env);
   const traces = await startTraceServer(host, ports.traces ?? config.agent.traceAgentPort, {
     traces: ctx.traces,
@@ -137,6 +140,8 @@ export async function startAgent(
       await checks?.close();
       await traces.close();
       await dogstatsd.close();
+      const hooks = ctx.metrics.aggregator.beforeFlush;
+      hooks.splice(hooks.indexOf(drainDogStatsD) >>> 0, 1);
       ctx.metrics.close();
     },
   };

@@ -1,8 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
+import { CTL, type ReceiverData, type ReceiverMessage, WRAP } from './dogstatsd-receiver.ts';
 import type { IntakeStats } from './stats.ts';
 
 export interface DogStatsDServer {
@@ -10,6 +12,12 @@ export interface DogStatsDServer {
   readonly port: number;
   /** Path of the Unix datagram socket, when one was asked for. */
   readonly socketPath: string | undefined;
+  /** The UDP socket's receive buffer as the kernel set it (read back; capped by net.core.rmem_max). */
+  readonly recvBufferSize: number;
+  /** Whether the UDP socket is read by its own thread (the default). */
+  readonly receiverThread: boolean;
+  /** Parses now whatever the receiver thread has queued (flush() calls it first). */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -20,8 +28,15 @@ interface UnixDgramSocket {
   close(): void;
 }
 
-/** The Agent reads up to dogstatsd_buffer_size (8192) a packet; the kernel buffer takes bursts. */
-const RECEIVE_BUFFER = 8 * 1024 * 1024;
+/**
+ * The socket receive buffer asked for (the Agent's dogstatsd_so_rcvbuf): the kernel caps it at
+ * net.core.rmem_max (then doubles it for its bookkeeping); the Agent reads up to 8192 bytes a packet.
+ */
+export const RECEIVE_BUFFER = 8 * 1024 * 1024;
+/** The receiver thread's ring of datagrams (a power of two). */
+const RING_BYTES = 32 * 1024 * 1024;
+/** Longest the main thread parses queued datagrams before giving the event loop a turn. */
+const DRAIN_SLICE_MS = 20;
 
 /**
  * DogStatsD over UDP (and a Unix datagram socket when `socketPath` is given, through the
@@ -35,27 +50,18 @@ export async function startDogStatsD(options: {
   parser: DogStatsDParser;
   stats: IntakeStats;
   log: Logger;
+  /** Socket receive buffer to ask for (default 8 MB). */
+  recvBufferSize?: number | undefined;
+  /** false: read the UDP socket on the main thread (no receiver thread). */
+  receiverThread?: boolean | undefined;
 }): Promise<DogStatsDServer> {
   const { parser, log, stats } = options;
-  const udp: Socket = createSocket({
-    type: options.host.includes(':') ? 'udp6' : 'udp4',
-    recvBufferSize: RECEIVE_BUFFER,
-  });
-  udp.on('message', (msg) => parser.parse(msg));
-  udp.on('error', (err) => log.error({ err }, 'DogStatsD UDP socket error'));
-  await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind(options.port, options.host, () => {
-      udp.off('error', reject);
-      resolve();
-    });
-  });
-  try {
-    udp.setRecvBufferSize(RECEIVE_BUFFER);
-  } catch {
-    // the kernel caps it at net.core.rmem_max; the default still works
-  }
-  const port = udp.address().port;
+  const recvBufferSize = options.recvBufferSize ?? RECEIVE_BUFFER;
+  const udp =
+    options.receiverThread === false
+      ? await mainThreadUdp(options.host, options.port, recvBufferSize, parser, log)
+      : await threadUdp(options.host, options.port, recvBufferSize, parser, stats, log);
+  const port = udp.port;
   stats.listeners.push({ name: 'dogstatsd', protocol: 'udp', address: `${options.host}:${port}` });
 
   let unix: UnixDgramSocket | undefined;
@@ -90,12 +96,187 @@ export async function startDogStatsD(options: {
     host: options.host,
     port,
     socketPath,
+    recvBufferSize: udp.recvBufferSize,
+    receiverThread: options.receiverThread !== false,
+    drain: () => udp.drain(),
     async close() {
-      await new Promise<void>((resolve) => udp.close(() => resolve()));
+      await udp.close();
       if (unix) {
         unix.close();
         if (socketPath) rmSync(socketPath, { force: true });
       }
+    },
+  };
+}
+
+interface UdpReceiver {
+  readonly port: number;
+  readonly recvBufferSize: number;
+  drain(): void;
+  close(): Promise<void>;
+}
+
+/** The UDP socket read on the main thread: each datagram parsed as it is read. */
+async function mainThreadUdp(
+  host: string,
+  port: number,
+  recvBufferSize: number,
+  parser: DogStatsDParser,
+  log: Logger,
+): Promise<UdpReceiver> {
+  const udp: Socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize });
+  udp.on('message', (msg) => parser.parse(msg));
+  udp.on('error', (err) => log.error({ err }, 'DogStatsD UDP socket error'));
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(port, host, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+  try {
+    udp.setRecvBufferSize(recvBufferSize);
+  } catch {
+    // the kernel caps it at net.core.rmem_max; the default still works
+  }
+  return {
+    port: udp.address().port,
+    recvBufferSize: udp.getRecvBufferSize(),
+    drain() {},
+    close: () => new Promise<void>((resolve) => udp.close(() => resolve())),
+  };
+}
+
+/**
+ * The UDP socket read by a worker thread (dogstatsd-receiver.ts) into a shared ring; the main
+ * thread parses the ring when woken (Atomics.waitAsync), a slice of at most DRAIN_SLICE_MS at a
+ * time. Datagrams that find the ring full are counted (`dogstatsd_ring_full` errors).
+ */
+async function threadUdp(
+  host: string,
+  port: number,
+  recvBufferSize: number,
+  parser: DogStatsDParser,
+  stats: IntakeStats,
+  log: Logger,
+): Promise<UdpReceiver> {
+  const ringSab = new SharedArrayBuffer(RING_BYTES);
+  const ctlSab = new SharedArrayBuffer(CTL.SIZE * 4);
+  const ring = Buffer.from(ringSab);
+  const words = new Int32Array(ringSab);
+  const ctl = new Int32Array(ctlSab);
+  const mask = RING_BYTES - 1;
+  const data: ReceiverData = { host, port, recvBufferSize, ring: ringSab, ctl: ctlSab };
+  const worker = new Worker(
+    new URL(`./dogstatsd-receiver${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+    {
+      workerData: { dogstatsdReceiver: data },
+      // the receiver needs no more than a small heap
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    },
+  );
+  let droppedPackets = 0;
+  let droppedLines = 0;
+  let closed = false;
+
+  /** Parses queued datagrams until the ring is empty or `deadline` (ms) passes. */
+  const parseQueued = (deadline: number): boolean => {
+    let r = Atomics.load(ctl, CTL.READ) >>> 0;
+    let n = 0;
+    for (;;) {
+      const w = Atomics.load(ctl, CTL.WRITE) >>> 0;
+      if (r === w) break;
+      const at = r & mask;
+      const len = words[at >> 2] as number;
+      if (len === WRAP) {
+        r = (r + (RING_BYTES - at)) >>> 0;
+        Atomics.store(ctl, CTL.READ, r | 0);
+        continue;
+      }
+      parser.parse(ring, at + 4, at + 4 + len);
+      r = (r + 4 + ((len + 3) & ~3)) >>> 0;
+      Atomics.store(ctl, CTL.READ, r | 0);
+      if ((++n & 15) === 0 && performance.now() > deadline) break;
+    }
+    const dp = Atomics.load(ctl, CTL.DROPPED_PACKETS);
+    if (dp !== droppedPackets) {
+      const dl = Atomics.load(ctl, CTL.DROPPED_LINES);
+      stats.ringDroppedPackets += dp - droppedPackets;
+      stats.ringDroppedLines += dl - droppedLines;
+      droppedPackets = dp;
+      droppedLines = dl;
+    }
+    return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
+  };
+
+  const drainAll = () => {
+    try {
+      parseQueued(Number.POSITIVE_INFINITY);
+    } catch (error) {
+      log.error({ err: error }, 'DogStatsD drain failed');
+    }
+  };
+
+  /** Parses a slice, then waits for the next datagram (or goes on after a turn of the loop). */
+  const pump = (): void => {
+    if (closed) return;
+    let empty = true;
+    const seq = Atomics.load(ctl, CTL.SEQ);
+    try {
+      empty = parseQueued(performance.now() + DRAIN_SLICE_MS);
+    } catch (error) {
+      log.error({ err: error }, 'DogStatsD drain failed');
+    }
+    if (!empty) {
+      setImmediate(pump);
+      return;
+    }
+    const wait = Atomics.waitAsync(ctl, CTL.SEQ, seq);
+    if (wait.async) wait.value.then(pump);
+    else setImmediate(pump);
+  };
+
+  const ready = await new Promise<{ port: number; recvBufferSize: number }>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    worker.once('error', onError);
+    worker.on('message', function first(m: ReceiverMessage) {
+      if (m.type === 'listening') {
+        worker.off('error', onError);
+        worker.off('message', first);
+        resolve(m);
+      } else if (m.type === 'error') {
+        worker.off('message', first);
+        void worker.terminate();
+        reject(new Error(m.message));
+      }
+    });
+  });
+  worker.on('message', (m: ReceiverMessage) => {
+    if (m.type === 'error') log.error({ err: new Error(m.message) }, 'DogStatsD UDP socket error');
+  });
+  worker.on('error', (err) => log.error({ err }, 'DogStatsD receiver thread failed'));
+  pump();
+
+  return {
+    port: ready.port,
+    recvBufferSize: ready.recvBufferSize,
+    drain: drainAll,
+    async close() {
+      if (closed) return;
+      const done = new Promise<void>((resolve) => {
+        worker.on('message', (m: ReceiverMessage) => {
+          if (m.type === 'closed') resolve();
+        });
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage({ type: 'close' });
+      await done;
+      closed = true;
+      drainAll();
+      // wake a pending waitAsync so nothing is left waiting on the ring
+      Atomics.add(ctl, CTL.SEQ, 1);
+      Atomics.notify(ctl, CTL.SEQ);
+      await worker.terminate();
     },
   };
 }

@@ -18,6 +18,9 @@ export class IntakeStats {
   metricSamples = 0;
   events = 0;
   serviceChecks = 0;
+  /** Datagrams (and their lines) the DogStatsD receiver thread dropped because its ring was full. */
+  ringDroppedPackets = 0;
+  ringDroppedLines = 0;
   traceRequests = 0;
   traces = 0;
   spans = 0;
@@ -48,6 +51,8 @@ export class IntakeStats {
         metric_samples: this.metricSamples,
         events: this.events,
         service_checks: this.serviceChecks,
+        ring_dropped_packets: this.ringDroppedPackets,
+        ring_dropped_lines: this.ringDroppedLines,
       },
       traces: { requests: this.traceRequests, traces: this.traces, spans: this.spans },
       series: { requests: this.seriesRequests, points: this.seriesPoints },

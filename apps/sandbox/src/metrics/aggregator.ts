@@ -76,6 +76,8 @@ export class Aggregator {
   #lastExpiry = 0;
   /** Called at each flush with the bucket time; each writes its own points and returns how many. */
   readonly flushHooks: Array<(bucketTime: number) => number> = [];
+  /** Called first by flush(): intake that queues datagrams parses them now (the receiver thread's ring). */
+  readonly beforeFlush: Array<() => void> = [];
   /** Points written by flushes (statistics). */
   flushedPoints = 0;
   flushes = 0;
@@ -215,6 +217,7 @@ export class Aggregator {
 
   /** Finalizes the closed buckets and the current one into the store now; returns the points written. */
   flush(): number {
+    for (const drain of this.beforeFlush) drain();
     const hooked = this.#seal();
     return hooked + this.#drain();
   }

@@ -1,0 +1,101 @@
+// The DogStatsD UDP socket's own thread (a worker_thread): it only reads datagrams and copies
+// each into a ring of shared memory that the main thread parses. A main-thread pause (a GC, a
+// bucket write, an HTTP request) then no longer stops the socket being read: the ring (32 MB,
+// ~4x the kernel buffer) takes the backlog. Node builtins only, so it loads in any worker.
+import { createSocket } from 'node:dgram';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** Control words (Int32) shared with the main thread. */
+export const CTL = {
+  /** Bytes written (a uint32 counter that wraps); only this thread moves it. */
+  WRITE: 0,
+  /** Bytes consumed; only the main thread moves it. */
+  READ: 1,
+  /** Bumped after each write; the main thread waits on it (Atomics.waitAsync). */
+  SEQ: 2,
+  /** Datagrams dropped because the ring was full, and their lines. */
+  DROPPED_PACKETS: 3,
+  DROPPED_LINES: 4,
+  SIZE: 8,
+} as const;
+
+/** A record whose length word is this goes on at the ring's start. */
+export const WRAP = -1;
+
+export interface ReceiverData {
+  readonly host: string;
+  readonly port: number;
+  readonly recvBufferSize: number;
+  readonly ring: SharedArrayBuffer;
+  readonly ctl: SharedArrayBuffer;
+}
+
+export type ReceiverMessage =
+  | { type: 'listening'; port: number; recvBufferSize: number }
+  | { type: 'error'; message: string }
+  | { type: 'closed' };
+
+function run(data: ReceiverData): void {
+  const port = parentPort;
+  if (!port) return;
+  const ring = new Uint8Array(data.ring);
+  const words = new Int32Array(data.ring);
+  const ctl = new Int32Array(data.ctl);
+  const size = ring.length;
+  const mask = size - 1;
+  const sock = createSocket({
+    type: data.host.includes(':') ? 'udp6' : 'udp4',
+    recvBufferSize: data.recvBufferSize,
+  });
+  sock.on('message', (msg: Buffer) => {
+    const len = msg.length;
+    const need = 4 + ((len + 3) & ~3);
+    let w = Atomics.load(ctl, CTL.WRITE) >>> 0;
+    const used = (w - (Atomics.load(ctl, CTL.READ) >>> 0)) >>> 0;
+    const at = w & mask;
+    // A record never straddles the end: the tail is skipped (marked) when it does not fit.
+    const skip = at + need > size ? size - at : 0;
+    if (size - used < skip + need) {
+      let lines = 1;
+      for (let i = msg.indexOf(10); i !== -1; i = msg.indexOf(10, i + 1)) lines++;
+      Atomics.add(ctl, CTL.DROPPED_PACKETS, 1);
+      Atomics.add(ctl, CTL.DROPPED_LINES, lines);
+      return;
+    }
+    if (skip > 0) {
+      words[at >> 2] = WRAP;
+      w = (w + skip) >>> 0;
+    }
+    const to = w & mask;
+    words[to >> 2] = len;
+    ring.set(msg, to + 4);
+    Atomics.store(ctl, CTL.WRITE, (w + need) | 0);
+    Atomics.add(ctl, CTL.SEQ, 1);
+    Atomics.notify(ctl, CTL.SEQ);
+  });
+  sock.on('error', (err) =>
+    port.postMessage({ type: 'error', message: err.message } satisfies ReceiverMessage),
+  );
+  sock.bind(data.port, data.host, () => {
+    try {
+      sock.setRecvBufferSize(data.recvBufferSize);
+    } catch {
+      // capped at net.core.rmem_max; what the kernel gave is read back below
+    }
+    port.postMessage({
+      type: 'listening',
+      port: sock.address().port,
+      recvBufferSize: sock.getRecvBufferSize(),
+    } satisfies ReceiverMessage);
+  });
+  port.on('message', (m: { type: string }) => {
+    if (m.type === 'close')
+      sock.close(() => {
+        port.postMessage({ type: 'closed' } satisfies ReceiverMessage);
+        port.close();
+      });
+  });
+}
+
+if (parentPort && (workerData as { dogstatsdReceiver?: ReceiverData } | undefined)?.dogstatsdReceiver)
+  run((workerData as { dogstatsdReceiver: ReceiverData }).dogstatsdReceiver);

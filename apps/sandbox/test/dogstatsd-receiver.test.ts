@@ -1,0 +1,79 @@
+import { createSocket } from 'node:dgram';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
+import { startDogStatsD } from '../src/intake/dogstatsd-server.ts';
+import { IntakeBus } from '../src/intake/events.ts';
+import { IntakeStats } from '../src/intake/stats.ts';
+import { Aggregator } from '../src/metrics/aggregator.ts';
+import { HostRegistry } from '../src/metrics/hosts.ts';
+import { MetricStore } from '../src/metrics/store.ts';
+import { until } from './helpers.ts';
+
+const BUCKET = 1_795_000_200;
+
+// Packets of odd sizes (so ring records need padding and some hit the ring's end), ~4 KB each:
+// 10,000 of them (~38 MB) go once through the 32 MB ring and wrap.
+function packet(i: number): { buf: Buffer; lines: number } {
+  const lines: string[] = [];
+  const n = 60 + (i % 37);
+  for (let k = 0; k < n; k++) lines.push(`ring.count:1|c|#k:${k % 7},pad:${'x'.repeat((i + k) % 50)}`);
+  return { buf: Buffer.from(lines.join('\n')), lines: n };
+}
+
+describe.each([true, false])('DogStatsD UDP receiver (receiver thread: %s)', (receiverThread) => {
+  it('parses every datagram sent, through the ring and its wrap-around', async () => {
+    const store = new MetricStore();
+    const aggregator = new Aggregator(store);
+    const stats = new IntakeStats();
+    const parser = new DogStatsDParser({
+      aggregator,
+      store,
+      hosts: new HostRegistry('ring-host', []),
+      stats,
+      bus: new IntakeBus(),
+      clock: { now: () => (BUCKET + 1) * 1000 },
+    });
+    const server = await startDogStatsD({
+      host: '127.0.0.1',
+      port: 0,
+      parser,
+      stats,
+      log: pino({ level: 'silent' }),
+      receiverThread,
+    });
+    try {
+      expect(server.receiverThread).toBe(receiverThread);
+      expect(server.recvBufferSize).toBeGreaterThan(0);
+      const sock = createSocket('udp4');
+      await new Promise<void>((resolve) => sock.connect(server.port, '127.0.0.1', resolve));
+      let lines = 0;
+      let bytes = 0;
+      const PACKETS = 10_000;
+      for (let i = 0; i < PACKETS; i++) {
+        const p = packet(i);
+        sock.send(p.buf);
+        lines += p.lines;
+        bytes += p.buf.length;
+        // flow control: stay within the kernel buffer (loopback UDP drops when it is full)
+        if (i % 100 === 99) await until(() => stats.packets >= i - 100, 10_000, 'packets');
+      }
+      await until(() => stats.packets >= PACKETS, 10_000, 'every packet');
+      sock.close();
+      expect(bytes).toBeGreaterThan(32 * 1024 * 1024);
+      expect(stats.packets).toBe(PACKETS);
+      expect(stats.bytes).toBe(bytes);
+      expect(stats.lines).toBe(lines);
+      expect(stats.metricLines).toBe(lines);
+      expect(stats.errorCount).toBe(0);
+      expect(stats.ringDroppedPackets).toBe(0);
+      aggregator.flush();
+      let total = 0;
+      for (const s of store.series('ring.count', BUCKET - 10, BUCKET + 10))
+        for (const v of Array.from(s.values)) total += v * 10;
+      expect(Math.round(total)).toBe(lines);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

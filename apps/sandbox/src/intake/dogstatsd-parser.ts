@@ -38,6 +38,8 @@ export interface ParserDeps {
   readonly clock: Clock;
 }
 
+/** Values a line may carry (v:v:…). */
+const MAX_VALUES = 256;
 /** Shapes kept before the cache starts over (a sender inventing names must not grow it forever). */
 const MAX_SHAPES = 100_000;
 const FNV_PRIME = 0x01000193;
@@ -175,7 +177,8 @@ class ShapeTable {
 export class DogStatsDParser {
   readonly #deps: ParserDeps;
   readonly #shapes = new ShapeTable();
-  readonly #values = new Float64Array(256);
+  /** A line's values, and one slot more (the value that makes too many). */
+  readonly #values = new Float64Array(MAX_VALUES + 1);
   /** The shape the last slow-path line resolved to (undefined: not to be cached). */
   #resolved: Shape | undefined;
   #now = 0;
@@ -274,16 +277,18 @@ export class DogStatsDParser {
       let ve = v;
       while (ve < p1 && buf[ve] !== COLON) ve++;
       if (ve > v) {
-        const x = parseNumber(buf, v, ve);
+        // written into the array, not returned: a returned double would be boxed
+        parseNumberInto(buf, v, ve, values, n);
+        const x = values[n] as number;
         if (!Number.isFinite(x)) {
           stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
           return;
         }
-        if (n === values.length) {
+        if (n === MAX_VALUES) {
           stats.error('too many values');
           return;
         }
-        values[n++] = x;
+        n++;
       }
       v = ve + 1;
     }
@@ -291,7 +296,7 @@ export class DogStatsDParser {
       stats.error('empty value');
       return;
     }
-    for (let k = 0; k < n; k++) agg.sample(ctx, values[k] as number, rate);
+    agg.samples(ctx, values, n, rate);
     stats.metricSamples += n;
     stats.metricLines++;
   }
@@ -382,16 +387,18 @@ export class DogStatsDParser {
       let ve = v;
       while (ve < p1 && buf[ve] !== COLON) ve++;
       if (ve > v) {
-        const x = parseNumber(buf, v, ve);
+        // written into the array, not returned: a returned double would be boxed
+        parseNumberInto(buf, v, ve, values, n);
+        const x = values[n] as number;
         if (!Number.isFinite(x)) {
           stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
           return;
         }
-        if (n === values.length) {
+        if (n === MAX_VALUES) {
           stats.error('too many values');
           return;
         }
-        values[n++] = x;
+        n++;
       }
       v = ve + 1;
     }
@@ -401,7 +408,7 @@ export class DogStatsDParser {
     }
     const agg = this.#deps.aggregator;
     if (kind !== 'gauge' && kind !== 'count') {
-      for (let k = 0; k < n; k++) agg.sample(ctx, values[k] as number, rate);
+      agg.samples(ctx, values, n, rate);
     } else {
       for (let k = 0; k < n; k++) {
         const x = values[k] as number;
@@ -563,6 +570,14 @@ function kindOf(buf: Buffer, s: number, e: number): MetricKind | undefined {
  * that Go's ParseFloat would take it. NaN when it is not a number.
  */
 export function parseNumber(buf: Buffer, s: number, e: number): number {
+  parseNumberInto(buf, s, e, ONE, 0);
+  return ONE[0] as number;
+}
+
+const ONE = new Float64Array(1);
+
+/** parseNumber writing into out[i] (the hot path: no boxed number returned). */
+export function parseNumberInto(buf: Buffer, s: number, e: number, out: Float64Array, at: number): void {
   let i = s;
   let neg = false;
   if (i < e && (buf[i] === MINUS || buf[i] === PLUS)) {
@@ -584,8 +599,13 @@ export function parseNumber(buf: Buffer, s: number, e: number): number {
   }
   if (i === e && digits > 0 && digits <= 15) {
     const v = frac === 0 ? mant : mant / (POW10[frac] as number);
-    return neg ? -v : v;
+    out[at] = neg ? -v : v;
+    return;
   }
+  out[at] = slowNumber(buf, s, e);
+}
+
+function slowNumber(buf: Buffer, s: number, e: number): number {
   if (e === s) return Number.NaN;
   const text = buf.toString('latin1', s, e);
   if (!FLOAT_TEXT.test(text)) return Number.NaN;

@@ -21,9 +21,13 @@ export class MetricContext {
   lastBucket = -1;
   active = false;
   value = 0;
-  samples: number[] = [];
+  /** Histogram/timing samples of the bucket: the first `count` of `samples`. */
+  samples: Float64Array = NO_SAMPLES;
+  count = 0;
   /** Empty while every sample weighs 1; else parallel to `samples`. */
   weights: number[] = [];
+  /** The previous bucket's samples array once written, reused by the next bucket (no regrowth). */
+  spare: Float64Array | undefined;
   members: Set<string> | undefined;
   sketch: DDSketch | undefined;
 
@@ -34,6 +38,10 @@ export class MetricContext {
   }
 }
 
+const NO_SAMPLES = new Float64Array(0);
+/** Sample arrays up to this length are kept for reuse by the context's next bucket. */
+const REUSE_MAX = 65_536;
+
 /** Longest a deferred write of closed buckets holds the event loop before reading sockets again. */
 const DRAIN_SLICE_MS = 10;
 
@@ -41,7 +49,8 @@ const DRAIN_SLICE_MS = 10;
 interface Sealed {
   readonly ctx: MetricContext;
   readonly value: number;
-  readonly samples: number[];
+  readonly samples: Float64Array;
+  readonly count: number;
   readonly weights: number[];
   readonly members: Set<string> | undefined;
   readonly sketch: DDSketch | undefined;
@@ -134,13 +143,16 @@ export class Aggregator {
         ctx,
         value: ctx.value,
         samples: ctx.samples,
+        count: ctx.count,
         weights: ctx.weights,
         members: ctx.members,
         sketch: ctx.sketch,
       });
       if (ctx.kind === 'count') ctx.value = 0;
       if (ctx.kind === 'histogram' || ctx.kind === 'timing') {
-        ctx.samples = [];
+        ctx.samples = ctx.spare ?? NO_SAMPLES;
+        ctx.spare = undefined;
+        ctx.count = 0;
         ctx.weights = [];
       }
       ctx.members = undefined;
@@ -177,33 +189,50 @@ export class Aggregator {
 
   /** One sample of a gauge, count, histogram, timing or distribution. */
   sample(ctx: MetricContext, value: number, rate: number): void {
+    this.#one[0] = value;
+    this.samples(ctx, this.#one, 1, rate);
+  }
+
+  readonly #one = new Float64Array(1);
+
+  /**
+   * The first `n` values of a line (`v:v:v`) for one context. Values are read from the typed
+   * array in this loop, never passed one by one, so no number is boxed on the way.
+   */
+  samples(ctx: MetricContext, values: Float64Array, n: number, rate: number): void {
     this.#touch(ctx);
     switch (ctx.kind) {
       case 'gauge':
-        ctx.value = value;
+        ctx.value = values[n - 1] as number;
         return;
       case 'count':
-        ctx.value += value / rate;
+        for (let i = 0; i < n; i++) ctx.value += (values[i] as number) / rate;
         return;
       case 'histogram':
       case 'timing': {
         // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate
-        // the bucket holds one array, not two (less to allocate and for the GC to copy).
+        // the bucket holds one typed array, reused bucket after bucket.
         const w = Math.trunc(1 / rate);
-        if (w !== 1 && ctx.weights.length < ctx.samples.length)
-          for (let i = ctx.weights.length; i < ctx.samples.length; i++) ctx.weights.push(1);
-        ctx.samples.push(value);
-        if (ctx.weights.length > 0 || w !== 1) ctx.weights.push(w);
+        if (w !== 1 && ctx.weights.length < ctx.count)
+          for (let i = ctx.weights.length; i < ctx.count; i++) ctx.weights.push(1);
+        if (ctx.count + n > ctx.samples.length) {
+          const grown = new Float64Array(Math.max(16, 2 * ctx.samples.length, ctx.count + n));
+          grown.set(ctx.samples.subarray(0, ctx.count));
+          ctx.samples = grown;
+        }
+        const samples = ctx.samples;
+        for (let i = 0; i < n; i++) samples[ctx.count++] = values[i] as number;
+        if (ctx.weights.length > 0 || w !== 1) for (let i = 0; i < n; i++) ctx.weights.push(w);
         return;
       }
       case 'distribution': {
         if (!ctx.sketch) ctx.sketch = newSketch();
-        ctx.sketch.accept(value, 1 / rate);
+        for (let i = 0; i < n; i++) ctx.sketch.accept(values[i] as number, 1 / rate);
         return;
       }
       case 'set':
         if (!ctx.members) ctx.members = new Set();
-        ctx.members.add(String(value));
+        for (let i = 0; i < n; i++) ctx.members.add(String(values[i]));
         return;
     }
   }
@@ -261,7 +290,8 @@ export class Aggregator {
           break;
         case 'histogram':
         case 'timing': {
-          const s = histogramStats(st.samples, st.weights, interval, this.#percentiles);
+          const s = histogramStats(st.samples, st.weights, interval, this.#percentiles, st.count);
+          if (st.samples.length <= REUSE_MAX && st.samples !== ctx.samples) ctx.spare = st.samples;
           if (!s) break;
           store.addPoint(`${ctx.name}.max`, ctx.tags, 'gauge', interval, t, s.max, 'replace');
           store.addPoint(`${ctx.name}.median`, ctx.tags, 'gauge', interval, t, s.median, 'replace');

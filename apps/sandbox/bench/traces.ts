@@ -28,6 +28,10 @@ const payloadDir = join(work, 'payloads');
 const payloads = await captureDdTracePayloads(payloadDir, 2);
 const spansPerRound = payloads.reduce((n, p) => n + p.spans, 0);
 
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
 function send(url: string): Promise<{ requests: number; failures: number; seconds: number }> {
   return new Promise((resolve, reject) =>
     execFile(
@@ -50,7 +54,11 @@ const readOnly = createServer((req, res) => {
   });
 });
 await new Promise<void>((r) => readOnly.listen(0, '127.0.0.1', () => r()));
+// CPU time of this process (the receivers; the sender is a child): on a shared machine spans per
+// CPU-second vary less than spans per wall second.
+let cpu0 = process.cpuUsage();
 const base = await send(`http://127.0.0.1:${(readOnly.address() as AddressInfo).port}`);
+const baseCpu = cpuSeconds(process.cpuUsage(cpu0));
 readOnly.close();
 // Payloads go round-robin: the spans of a request are the span count of its payload.
 const spansOf = (requests: number) => {
@@ -84,7 +92,9 @@ const server = await startTraceServer('127.0.0.1', 0, {
   env: 'bench',
   dogstatsdPort: 0,
 });
+cpu0 = process.cpuUsage();
 const ours = await send(server.url);
+const oursCpu = cpuSeconds(process.cpuUsage(cpu0));
 await server.close();
 metrics.close();
 
@@ -98,12 +108,20 @@ const result = {
   },
   seconds_per_run: SECONDS,
   concurrency: CONCURRENCY,
-  read_only_receiver: { requests: base.requests, spans_per_second: Math.round(baseSpans / base.seconds) },
+  read_only_receiver: {
+    requests: base.requests,
+    spans_per_second: Math.round(baseSpans / base.seconds),
+    cpu_seconds: Number(baseCpu.toFixed(2)),
+    spans_per_cpu_second: Math.round(baseSpans / baseCpu),
+  },
   sandbox: {
     requests: ours.requests,
     failures: ours.failures,
     spans_decoded: stats.spans,
     spans_per_second: Math.round(stats.spans / ours.seconds),
+    cpu_seconds: Number(oursCpu.toFixed(2)),
+    spans_per_cpu_second: Math.round(stats.spans / oursCpu),
+    spans_kept: traces.spanCount,
     trace_metric_points: metrics.store.pointsWritten,
   },
   ratio_vs_read_only: Number((stats.spans / ours.seconds / (baseSpans / base.seconds)).toFixed(3)),

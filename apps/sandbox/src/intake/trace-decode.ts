@@ -1032,7 +1032,7 @@ export function idHalves(id: string): [number, number] {
 /** The span whose values start at nums[n], strs[s]. */
 export function spanAt(
   traceId: string,
-  nums: readonly number[],
+  nums: ArrayLike<number>,
   strs: readonly string[],
   n: number,
   s: number,

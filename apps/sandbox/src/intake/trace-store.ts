@@ -2,9 +2,7 @@ import {
   type DecodedBatch,
   idHalves,
   idText,
-  type KeySet,
   keySetOf,
-  keySets,
   SPAN_NUMS,
   SPAN_STRS,
   type Span,
@@ -58,52 +56,43 @@ export function rootOf(trace: StoredTrace): Span | undefined {
   return trace.spans.find((s) => s.parent_id === '0') ?? trace.spans.find((s) => !ids.has(s.parent_id));
 }
 
-// Compact storage: a trace keeps its spans as one array of numbers (unboxed doubles) and one
-// array of string references, in the decoder's layout (trace-decode.ts: ids as two 32-bit
-// halves, meta/metrics key sets shared), instead of one Span object, two id strings and two maps
-// per span. Spans are materialised only when a route or the console asks.
+// Compact storage: spans live in ring buffers, in the decoder's layout (trace-decode.ts: per
+// span a run of numbers — ids as two 32-bit halves, error, start, duration, meta/metrics key-set
+// indices, metric values — and a run of string references — name, service, resource, type, meta
+// values — the key sets shared). No object, array or id string per span or per trace: a trace
+// is a slot in typed arrays (id halves, arrival time, first/last span) found through an
+// open-addressing table on its id. Spans are materialised only when a route or the console asks.
+// The rings grow by doubling up to their limit, then the oldest spans make room: the trace that
+// owns the oldest span is dropped whole.
 
-interface CompactTrace {
-  readonly trace_id: string;
-  readonly received: number;
-  nums: number[];
-  strs: string[];
-  count: number;
-}
+/** Numbers and strings a span may use on average before the rings run out (meta/metrics). */
+const NUMS_PER_SPAN = 16;
+const STRS_PER_SPAN = 32;
+const FIRST_SPANS = 1024;
+const DEAD = -1;
 
-/** Calls `fn` with each span's offsets into nums and strs; stops when it returns true. */
-function eachSpan(t: CompactTrace, fn: (n: number, s: number) => boolean): void {
-  let n = 0;
-  let s = 0;
-  for (let i = 0; i < t.count; i++) {
-    if (fn(n, s)) return;
-    const metaCount = (keySets[t.nums[n + 7] as number] as KeySet).keys.length;
-    const metricCount = (keySets[t.nums[n + 8] as number] as KeySet).keys.length;
-    n += SPAN_NUMS + metricCount;
-    s += SPAN_STRS + metaCount;
+const grownF64 = (a: Float64Array, n: number) => {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+};
+const grownI32 = (a: Int32Array, n: number, fill = 0) => {
+  const b = new Int32Array(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+};
+
+/** A ring of variable-length runs: where the next run of `k` goes, or -1 when full. */
+function placeIn(cap: number, head: number, tail: number, empty: boolean, k: number): number {
+  if (empty) return k <= cap ? 0 : -1;
+  if (head >= tail) {
+    // Unwrapped: [tail, head) in use. After the end, else from 0 (head stays short of tail).
+    if (cap - head >= k) return head;
+    return tail > k ? 0 : -1;
   }
-}
-
-function materialise(t: CompactTrace): StoredTrace {
-  const spans: Span[] = [];
-  eachSpan(t, (n, s) => {
-    spans.push(spanAt(t.trace_id, t.nums, t.strs, n, s));
-    return false;
-  });
-  return { trace_id: t.trace_id, spans, received: t.received };
-}
-
-function pushSpan(t: CompactTrace, s: Span): void {
-  const { nums, strs } = t;
-  const metaKeys = Object.keys(s.meta);
-  const metricKeys = Object.keys(s.metrics);
-  const [sh, sl] = idHalves(s.span_id);
-  const [ph, pl] = idHalves(s.parent_id);
-  nums.push(sh, sl, ph, pl, s.error, s.start, s.duration, keySetOf(metaKeys), keySetOf(metricKeys));
-  for (const k of metricKeys) nums.push(s.metrics[k] as number);
-  strs.push(s.name, s.service, s.resource, s.type);
-  for (const k of metaKeys) strs.push(s.meta[k] as string);
-  t.count++;
+  // Wrapped: [tail, end) and [0, head) in use.
+  return tail - head > k ? head : -1;
 }
 
 const RECENT_RESOURCES = 8;
@@ -114,96 +103,308 @@ const RECENT_RESOURCES = 8;
  */
 export class TraceStore {
   readonly maxSpans: number;
-  readonly #traces = new Map<string, CompactTrace>();
-  /** Traces in arrival order from #head (the eviction queue). */
-  #order: CompactTrace[] = [];
+  readonly #maxNums: number;
+  readonly #maxStrs: number;
+
+  // The span ring: slots [#tail, #head) modulo its length, #used of them (live or dead).
+  #spanNum: Int32Array;
+  #spanStr: Int32Array;
+  /** The trace slot owning the span, DEAD once its trace was dropped. */
+  #spanTrace: Int32Array;
+  /** The next span of the same trace, or -1. */
+  #spanNext: Int32Array;
   #head = 0;
+  #tail = 0;
+  #used = 0;
+  #spans = 0;
+
+  // The value rings: runs between the oldest span's and the next span's offsets.
+  #nums = new Float64Array(FIRST_SPANS * NUMS_PER_SPAN);
+  #strs: string[] = new Array<string>(FIRST_SPANS * STRS_PER_SPAN).fill('');
+  #numHead = 0;
+  #strHead = 0;
+
+  // Traces: slots in typed arrays, reused through #free.
+  #traceHi = new Float64Array(FIRST_SPANS);
+  #traceLo = new Float64Array(FIRST_SPANS);
+  #received = new Float64Array(FIRST_SPANS);
+  #first = new Int32Array(FIRST_SPANS);
+  #last = new Int32Array(FIRST_SPANS);
+  #count = new Int32Array(FIRST_SPANS);
+  #free: number[] = [];
+  #traceSlots = 0;
+  #traces = 0;
+  // Open addressing (linear probing) from a trace id to its slot; -1 empty.
+  #table = new Int32Array(FIRST_SPANS * 2).fill(-1);
+
   readonly #resources = new Map<string, ResourceSummary>();
   /** The last summaries counted, tried before building a key. */
   readonly #recent: ResourceSummary[] = [];
   #recentNext = 0;
-  #spans = 0;
 
   constructor(maxSpans = 100_000) {
     this.maxSpans = maxSpans;
+    this.#maxNums = maxSpans * NUMS_PER_SPAN;
+    this.#maxStrs = maxSpans * STRS_PER_SPAN;
+    const first = Math.max(1, Math.min(FIRST_SPANS, maxSpans));
+    this.#spanNum = new Int32Array(first);
+    this.#spanStr = new Int32Array(first);
+    this.#spanTrace = new Int32Array(first);
+    this.#spanNext = new Int32Array(first);
   }
 
   get traceCount(): number {
-    return this.#traces.size;
+    return this.#traces;
   }
 
   get spanCount(): number {
     return this.#spans;
   }
 
-  #trace(id: string, now: number): CompactTrace {
-    let t = this.#traces.get(id);
-    if (!t) {
-      t = { trace_id: id, received: now, nums: [], strs: [], count: 0 };
-      this.#traces.set(id, t);
-      this.#order.push(t);
+  // --- trace id table
+
+  #hash(hi: number, lo: number): number {
+    const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+    return (h ^ (h >>> 16)) & (this.#table.length - 1);
+  }
+
+  #lookup(hi: number, lo: number): number {
+    const table = this.#table;
+    const mask = table.length - 1;
+    for (let i = this.#hash(hi, lo); ; i = (i + 1) & mask) {
+      const t = table[i] as number;
+      if (t < 0) return -1;
+      if (this.#traceLo[t] === lo && this.#traceHi[t] === hi) return t;
     }
+  }
+
+  #insert(t: number): void {
+    const table = this.#table;
+    const mask = table.length - 1;
+    let i = this.#hash(this.#traceHi[t] as number, this.#traceLo[t] as number);
+    while ((table[i] as number) >= 0) i = (i + 1) & mask;
+    table[i] = t;
+  }
+
+  #remove(t: number): void {
+    const table = this.#table;
+    const mask = table.length - 1;
+    let i = this.#hash(this.#traceHi[t] as number, this.#traceLo[t] as number);
+    while (table[i] !== t) i = (i + 1) & mask;
+    // Backward-shift deletion: move up the entries the hole would cut off from their home.
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const u = table[j] as number;
+      if (u < 0) break;
+      const home = this.#hash(this.#traceHi[u] as number, this.#traceLo[u] as number);
+      if ((j - home + table.length) % table.length >= (j - i + table.length) % table.length) {
+        table[i] = u;
+        i = j;
+      }
+    }
+    table[i] = -1;
+  }
+
+  /** The slot of this trace, a new one if it is not kept. */
+  #traceOf(hi: number, lo: number, now: number): number {
+    let t = this.#lookup(hi, lo);
+    if (t >= 0) return t;
+    t = this.#free.pop() ?? this.#traceSlots++;
+    if (t >= this.#traceHi.length) {
+      const n = this.#traceHi.length * 2;
+      this.#traceHi = grownF64(this.#traceHi, n);
+      this.#traceLo = grownF64(this.#traceLo, n);
+      this.#received = grownF64(this.#received, n);
+      this.#first = grownI32(this.#first, n);
+      this.#last = grownI32(this.#last, n);
+      this.#count = grownI32(this.#count, n);
+    }
+    this.#traceHi[t] = hi;
+    this.#traceLo[t] = lo;
+    this.#received[t] = now;
+    this.#first[t] = -1;
+    this.#last[t] = -1;
+    this.#count[t] = 0;
+    this.#traces++;
+    if (this.#traces * 2 > this.#table.length) {
+      // Rehash the live traces (those with spans; t gets its first one next).
+      this.#table = new Int32Array(this.#table.length * 2).fill(-1);
+      for (let u = 0; u < this.#traceSlots; u++)
+        if (u !== t && (this.#count[u] as number) > 0) this.#insert(u);
+    }
+    this.#insert(t);
     return t;
   }
 
-  #evict(): void {
-    while (this.#spans > this.maxSpans && this.#traces.size > 1) {
-      const oldest = this.#order[this.#head] as CompactTrace;
-      this.#order[this.#head++] = undefined as unknown as CompactTrace;
-      this.#traces.delete(oldest.trace_id);
-      this.#spans -= oldest.count;
+  #drop(t: number): void {
+    for (let s = this.#first[t] as number; s >= 0; s = this.#spanNext[s] as number) this.#spanTrace[s] = DEAD;
+    this.#spans -= this.#count[t] as number;
+    this.#count[t] = 0;
+    this.#remove(t);
+    this.#free.push(t);
+    this.#traces--;
+  }
+
+  /** Drops the trace of the oldest span, then forgets the dead spans at the tail. */
+  #evictOldest(): void {
+    const t = this.#spanTrace[this.#tail] as number;
+    if (t !== DEAD) this.#drop(t);
+    const cap = this.#spanNum.length;
+    while (this.#used > 0 && this.#spanTrace[this.#tail] === DEAD) {
+      this.#tail = (this.#tail + 1) % cap;
+      this.#used--;
     }
-    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
-      this.#order = this.#order.slice(this.#head);
+    if (this.#used === 0) {
       this.#head = 0;
+      this.#tail = 0;
+      this.#numHead = 0;
+      this.#strHead = 0;
     }
+  }
+
+  /**
+   * A span slot with room for k numbers and m strings, evicting the oldest traces if need be;
+   * -1 for a span larger than the rings.
+   */
+  #place(k: number, m: number): number {
+    if (k > this.#maxNums || m > this.#maxStrs) return -1;
+    for (;;) {
+      const cap = this.#spanNum.length;
+      const empty = this.#used === 0;
+      if (this.#used === cap) {
+        // Full: grow while the ring has not wrapped (slots keep their indices), else evict.
+        if (cap < this.maxSpans && this.#tail === 0) this.#growSpans(Math.min(cap * 2, this.maxSpans));
+        else {
+          this.#evictOldest();
+          continue;
+        }
+      }
+      const numTail = empty ? 0 : (this.#spanNum[this.#tail] as number);
+      const strTail = empty ? 0 : (this.#spanStr[this.#tail] as number);
+      const n = placeIn(this.#nums.length, this.#numHead, numTail, empty, k);
+      if (n < 0 || (n < this.#numHead && this.#nums.length < this.#maxNums)) {
+        // Grow rather than wrap while the ring may still grow (the runs stay where they are).
+        if (this.#nums.length < this.#maxNums && this.#numHead >= numTail) {
+          this.#nums = grownF64(this.#nums, Math.min(Math.max(this.#nums.length * 2, k), this.#maxNums));
+          continue;
+        }
+        if (n < 0) {
+          this.#evictOldest();
+          continue;
+        }
+      }
+      const s = placeIn(this.#strs.length, this.#strHead, strTail, empty, m);
+      if (s < 0 || (s < this.#strHead && this.#strs.length < this.#maxStrs)) {
+        if (this.#strs.length < this.#maxStrs && this.#strHead >= strTail) {
+          const grown = Math.min(Math.max(this.#strs.length * 2, m), this.#maxStrs);
+          for (let i = this.#strs.length; i < grown; i++) this.#strs.push('');
+          continue;
+        }
+        if (s < 0) {
+          this.#evictOldest();
+          continue;
+        }
+      }
+      const slot = this.#head;
+      this.#spanNum[slot] = n;
+      this.#spanStr[slot] = s;
+      this.#spanNext[slot] = -1;
+      this.#head = (slot + 1) % this.#spanNum.length;
+      this.#used++;
+      this.#numHead = n + k;
+      this.#strHead = s + m;
+      return slot;
+    }
+  }
+
+  #growSpans(n: number): void {
+    this.#spanNum = grownI32(this.#spanNum, n);
+    this.#spanStr = grownI32(this.#spanStr, n);
+    this.#spanTrace = grownI32(this.#spanTrace, n);
+    this.#spanNext = grownI32(this.#spanNext, n);
+    this.#head = this.#used;
+  }
+
+  /** Links span slot `slot` at the end of trace `t`. */
+  #link(t: number, slot: number): void {
+    this.#spanTrace[slot] = t;
+    const last = this.#last[t] as number;
+    if (last < 0) this.#first[t] = slot;
+    else this.#spanNext[last] = slot;
+    this.#last[t] = slot;
+    this.#count[t] = (this.#count[t] as number) + 1;
+    this.#spans++;
   }
 
   /** Adds one chunk of a trace (dd-trace may send a trace in several chunks). */
   add(spans: Span[], now: number): void {
-    if (spans.length === 0) return;
-    const t = this.#trace((spans[0] as Span).trace_id, now);
-    for (const s of spans) pushSpan(t, s);
-    this.#spans += spans.length;
-    this.#evict();
+    for (const sp of spans) {
+      const metaKeys = Object.keys(sp.meta);
+      const metricKeys = Object.keys(sp.metrics);
+      const slot = this.#place(SPAN_NUMS + metricKeys.length, SPAN_STRS + metaKeys.length);
+      if (slot < 0) continue;
+      const n = this.#spanNum[slot] as number;
+      const s = this.#spanStr[slot] as number;
+      const nums = this.#nums;
+      const strs = this.#strs;
+      const [sh, sl] = idHalves(sp.span_id);
+      const [ph, pl] = idHalves(sp.parent_id);
+      nums.set(
+        [sh, sl, ph, pl, sp.error, sp.start, sp.duration, keySetOf(metaKeys), keySetOf(metricKeys)],
+        n,
+      );
+      metricKeys.forEach((k, i) => {
+        nums[n + SPAN_NUMS + i] = sp.metrics[k] as number;
+      });
+      strs[s] = sp.name;
+      strs[s + 1] = sp.service;
+      strs[s + 2] = sp.resource;
+      strs[s + 3] = sp.type;
+      metaKeys.forEach((k, i) => {
+        strs[s + SPAN_STRS + i] = sp.meta[k] as string;
+      });
+      const [th, tl] = idHalves(sp.trace_id);
+      this.#link(this.#traceOf(th, tl, now), slot);
+    }
   }
 
-  /**
-   * Adds spans [from, to) of a decoded batch, one chunk of a trace: copied as they are from the
-   * decoder's columns (a chunk mixing trace ids is split by id).
-   */
+  /** Adds spans [from, to) of a decoded batch (one chunk of a trace, or several ids mixed). */
   addDecoded(b: DecodedBatch, from: number, to: number, now: number): void {
-    if (to <= from) return;
-    const hi = b.traceHi[from] as number;
-    const lo = b.traceLo[from] as number;
-    let same = true;
-    for (let i = from + 1; i < to && same; i++) same = b.traceHi[i] === hi && b.traceLo[i] === lo;
-    if (same) {
-      const t = this.#trace(idText(hi, lo), now);
-      const n0 = b.numAt[from] as number;
-      const n1 = b.numAt[to] as number;
-      const s0 = b.strAt[from] as number;
-      const s1 = b.strAt[to] as number;
-      if (t.count === 0) {
-        t.nums = b.nums.slice(n0, n1);
-        t.strs = b.strs.slice(s0, s1);
-      } else {
-        for (let i = n0; i < n1; i++) t.nums.push(b.nums[i] as number);
-        for (let i = s0; i < s1; i++) t.strs.push(b.strs[i] as string);
+    const { numAt, strAt, traceHi, traceLo } = b;
+    const bn = b.nums;
+    const bs = b.strs;
+    let t = -1;
+    let th = -1;
+    let tl = -1;
+    for (let i = from; i < to; i++) {
+      const n0 = numAt[i] as number;
+      const s0 = strAt[i] as number;
+      const k = (numAt[i + 1] as number) - n0;
+      const m = (strAt[i + 1] as number) - s0;
+      const slot = this.#place(k, m);
+      if (slot < 0) continue;
+      const n = this.#spanNum[slot] as number;
+      const s = this.#spanStr[slot] as number;
+      const nums = this.#nums;
+      const strs = this.#strs;
+      for (let j = 0; j < k; j++) nums[n + j] = bn[n0 + j] as number;
+      for (let j = 0; j < m; j++) strs[s + j] = bs[s0 + j] as string;
+      const hi = traceHi[i] as number;
+      const lo = traceLo[i] as number;
+      // The previous span's trace, unless placing this one dropped it.
+      if (
+        t < 0 ||
+        hi !== th ||
+        lo !== tl ||
+        this.#count[t] === 0 ||
+        this.#traceLo[t] !== lo ||
+        this.#traceHi[t] !== hi
+      ) {
+        t = this.#traceOf(hi, lo, now);
+        th = hi;
+        tl = lo;
       }
-      t.count += to - from;
-    } else {
-      for (let i = from; i < to; i++) {
-        const t = this.#trace(idText(b.traceHi[i] as number, b.traceLo[i] as number), now);
-        for (let k = b.numAt[i] as number; k < (b.numAt[i + 1] as number); k++)
-          t.nums.push(b.nums[k] as number);
-        for (let k = b.strAt[i] as number; k < (b.strAt[i + 1] as number); k++)
-          t.strs.push(b.strs[k] as string);
-        t.count++;
-      }
+      this.#link(t, slot);
     }
-    this.#spans += to - from;
-    this.#evict();
   }
 
   /** Counts a top-level span in the per-resource summary (the APM service page). */
@@ -238,11 +439,21 @@ export class TraceStore {
     r.lastSeen = now;
   }
 
+  #materialise(t: number): StoredTrace {
+    const id = idText(this.#traceHi[t] as number, this.#traceLo[t] as number);
+    const spans: Span[] = [];
+    for (let s = this.#first[t] as number; s >= 0; s = this.#spanNext[s] as number)
+      spans.push(spanAt(id, this.#nums, this.#strs, this.#spanNum[s] as number, this.#spanStr[s] as number));
+    return { trace_id: id, spans, received: this.#received[t] as number };
+  }
+
   /** The trace with this id (decimal low 64 bits or hex). */
   get(traceId: string): StoredTrace | undefined {
     const id = normalizeTraceId(traceId);
-    const t = id === undefined ? undefined : this.#traces.get(id);
-    return t === undefined ? undefined : materialise(t);
+    if (id === undefined) return undefined;
+    const [hi, lo] = idHalves(id);
+    const t = this.#lookup(hi, lo);
+    return t < 0 ? undefined : this.#materialise(t);
   }
 
   /** Traces matching every given filter, newest first. */
@@ -253,21 +464,25 @@ export class TraceStore {
       return t ? [t] : [];
     }
     const out: StoredTrace[] = [];
-    const order = this.#order;
     const { service, resource, name, error } = query;
-    for (let i = order.length - 1; i >= this.#head && out.length < limit; i--) {
-      const t = order[i] as CompactTrace;
-      if (query.since !== undefined && t.received < query.since) break;
+    const cap = this.#spanNum.length;
+    // Newest first: each live trace is met at its first span, walking the ring backwards.
+    for (let k = 0, slot = this.#head; k < this.#used && out.length < limit; k++) {
+      slot = (slot - 1 + cap) % cap;
+      const t = this.#spanTrace[slot] as number;
+      if (t === DEAD || this.#first[t] !== slot) continue;
+      if (query.since !== undefined && (this.#received[t] as number) < query.since) break;
       let hit = false;
-      eachSpan(t, (n, s) => {
+      for (let s = slot; s >= 0 && !hit; s = this.#spanNext[s] as number) {
+        const n = this.#spanNum[s] as number;
+        const o = this.#spanStr[s] as number;
         hit =
-          (service === undefined || t.strs[s + 1] === service) &&
-          (resource === undefined || t.strs[s + 2] === resource) &&
-          (name === undefined || t.strs[s] === name) &&
-          (error === undefined || (t.nums[n + 4] === 1) === error);
-        return hit;
-      });
-      if (hit) out.push(materialise(t));
+          (service === undefined || this.#strs[o + 1] === service) &&
+          (resource === undefined || this.#strs[o + 2] === resource) &&
+          (name === undefined || this.#strs[o] === name) &&
+          (error === undefined || (this.#nums[n + 4] === 1) === error);
+      }
+      if (hit) out.push(this.#materialise(t));
     }
     return out;
   }

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeV04 } from '../src/intake/trace-decode.ts';
+import { decodeV04Columns } from '../src/intake/trace-decode.ts';
 
 const BURST = fileURLToPath(new URL('./fixtures/trace-burst.mjs', import.meta.url));
 
@@ -24,7 +24,7 @@ export async function captureDdTracePayloads(
     req.on('end', () => {
       if (req.url?.startsWith('/v0.4/traces')) {
         const body = Buffer.concat(chunks);
-        const spans = decodeV04(body).reduce((n, t) => n + t.length, 0);
+        const spans = decodeV04Columns(body).spans;
         if (spans > 0) {
           writeFileSync(join(dir, `${String(payloads.length).padStart(4, '0')}.msgpack`), body);
           payloads.push({ body, spans });

@@ -44,7 +44,10 @@ describe('anomalyBands: the sorted rolling window', () => {
   it('equals sorting every window from scratch (random data, with and without gaps, ties)', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.array(value, { maxLength: 400, size: 'max' }), fc.array(real, { maxLength: 400, size: 'max' })),
+        fc.oneof(
+          fc.array(value, { maxLength: 400, size: 'max' }),
+          fc.array(real, { maxLength: 400, size: 'max' }),
+        ),
         windows,
         fc.constantFrom(1, 2, 3.5),
         (values, window, bounds) => {

@@ -54,7 +54,24 @@ export function lowerBound(times: ArrayLike<number>, t: number): number {
   return lo;
 }
 
-/** Rolls one series' points within [from, to] up into the grid's buckets. */
+/** The first index with times[i] > t (times ascending). */
+function upperBound(times: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Rolls one series' points within [from, to] up into the grid's buckets. Times ascend, so the
+ * points of a bucket are consecutive: one pass over the points inside [from, to] (found by two
+ * binary searches) folds each run into a running value and writes its bucket when the run ends;
+ * no per-bucket sums or counts, no second pass.
+ */
 export function rollupSeries(
   s: SeriesData,
   grid: Grid,
@@ -65,40 +82,52 @@ export function rollupSeries(
 ): Float64Array {
   const len = grid.length;
   const out = new Float64Array(len).fill(Number.NaN);
-  const counts = new Uint32Array(len);
   const { times, values } = s;
   const { start, interval } = grid;
   const scale = mode === 'rate-to-count' ? s.interval || 1 : 1;
-  const n = times.length;
   const first = lowerBound(times, from);
-  // One tight loop per method: this is the hot path of every graph.
-  if (method === 'avg' || method === 'sum' || method === 'count') {
-    const sums = new Float64Array(len);
-    for (let i = first; i < n; i++) {
-      const t = times[i]!;
-      if (t > to) break;
+  const end = upperBound(times, to);
+  // 0 avg, 1 sum, 2 count, 3 min, 4 max
+  const kind =
+    method === 'avg' ? 0 : method === 'sum' ? 1 : method === 'count' ? 2 : method === 'min' ? 3 : 4;
+  let bucket = -1;
+  let acc = 0;
+  let count = 0;
+  // One tight loop per kind of method: this is the hot path of every graph.
+  if (kind <= 2) {
+    for (let i = first; i < end; i++) {
       const v = values[i]! * scale;
-      const b = Math.floor((t - start) / interval);
-      if (Number.isNaN(v) || b < 0 || b >= len) continue;
-      sums[b]! += v;
-      counts[b]!++;
+      if (Number.isNaN(v)) continue;
+      const b = Math.floor((times[i]! - start) / interval);
+      if (b === bucket) {
+        acc += v;
+        count++;
+        continue;
+      }
+      if (b < 0 || b >= len) continue;
+      if (bucket >= 0) out[bucket] = kind === 0 ? acc / count : kind === 1 ? acc : count;
+      bucket = b;
+      acc = v;
+      count = 1;
     }
-    for (let b = 0; b < len; b++) {
-      const c = counts[b]!;
-      if (c > 0) out[b] = method === 'avg' ? sums[b]! / c : method === 'sum' ? sums[b]! : c;
-    }
+    if (bucket >= 0) out[bucket] = kind === 0 ? acc / count : kind === 1 ? acc : count;
     return out;
   }
-  const isMin = method === 'min';
-  for (let i = first; i < n; i++) {
-    const t = times[i]!;
-    if (t > to) break;
+  const isMin = kind === 3;
+  for (let i = first; i < end; i++) {
     const v = values[i]! * scale;
-    const b = Math.floor((t - start) / interval);
-    if (Number.isNaN(v) || b < 0 || b >= len) continue;
-    const cur = out[b]!;
-    if (counts[b]!++ === 0 || (isMin ? v < cur : v > cur)) out[b] = v;
+    if (Number.isNaN(v)) continue;
+    const b = Math.floor((times[i]! - start) / interval);
+    if (b === bucket) {
+      if (isMin ? v < acc : v > acc) acc = v;
+      continue;
+    }
+    if (b < 0 || b >= len) continue;
+    if (bucket >= 0) out[bucket] = acc;
+    bucket = b;
+    acc = v;
   }
+  if (bucket >= 0) out[bucket] = acc;
   return out;
 }
 

@@ -67,4 +67,51 @@ describe('TraceStore (compact spans)', () => {
     expect(store.find({ since: 3 }).map((t) => t.trace_id)).toEqual(['3']);
     expect(store.find({ name: 'nope' })).toEqual([]);
   });
+
+  it('over many wraps of its rings keeps exactly the newest traces, spans intact, chunks linked', () => {
+    let seed = 3;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const store = new TraceStore(60);
+    const all = new Map<string, Span[]>();
+    const order: string[] = [];
+    for (let i = 1; i <= 3000; i++) {
+      // Mostly new traces; sometimes another chunk of a recent one.
+      const again = i > 10 && rand(5) === 0 ? order[order.length - 1 - rand(3)] : undefined;
+      const id = again ?? String(BigInt(i) * 7_919_000_000_007n);
+      const spans: Span[] = [];
+      for (let k = rand(6) + 1; k > 0; k--) {
+        const meta: Record<string, string> = {};
+        for (let m = rand(40); m > 0; m--) meta[`k${rand(50)}`] = `v${rand(1000)}`;
+        const metrics: Record<string, number> = {};
+        for (let m = rand(20); m > 0; m--) metrics[`n${rand(30)}`] = rand(1e6) / 7;
+        spans.push(
+          span({
+            trace_id: id,
+            span_id: String(i * 10 + k),
+            parent_id: String(i),
+            meta,
+            metrics,
+            error: rand(2),
+          }),
+        );
+      }
+      if (again === undefined || store.get(id) === undefined) {
+        if (again !== undefined) order.splice(order.indexOf(id), 1);
+        all.set(id, [...spans]);
+        order.push(id);
+      } else (all.get(id) as Span[]).push(...spans);
+      store.add(spans, i);
+      expect(store.spanCount).toBeLessThanOrEqual(60);
+      // The newest trace is kept whole; the kept ones are the newest, each exactly as added.
+      expect(store.get(id)?.spans).toEqual(all.get(id));
+      const kept = store.find({ limit: 1000 }).map((t) => t.trace_id);
+      expect(kept.length).toBe(store.traceCount);
+      expect(kept).toEqual(order.slice(order.length - kept.length).reverse());
+      for (const t of kept) expect(store.get(t)?.spans).toEqual(all.get(t));
+      expect(kept.reduce((n, t) => n + (all.get(t) as Span[]).length, 0)).toBe(store.spanCount);
+    }
+  });
 });

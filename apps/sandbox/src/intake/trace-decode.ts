@@ -51,18 +51,23 @@ export const keySets: KeySet[] = [];
 /** One distinct map key: its string and UTF-8 bytes, and the last value seen under it. */
 class KeyEntry {
   readonly str: string;
-  readonly bytes: Uint8Array;
+  /** The key's UTF-8 bytes (a DataView: compared four bytes at a time). */
+  readonly bytes: DataView;
   // Meta values repeat under most keys (env, version, service, runtime-id...): the last one is
   // compared byte for byte and its string reused. Keys whose values keep changing stop trying.
-  valueBytes: Uint8Array | undefined = undefined;
+  valueBytes: DataView | undefined = undefined;
   valueLength = -1;
   value = '';
   hits = 0;
   misses = 0;
   constructor(str: string) {
     this.str = str;
-    this.bytes = Buffer.from(str, 'utf8');
+    this.bytes = dataViewOf(Buffer.from(str, 'utf8'));
   }
+}
+
+function dataViewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** A node of the key-sequence trie: the key sets are its paths from the root. */
@@ -535,8 +540,11 @@ function readNumber(what: string, nilIsZero: boolean): number {
   return wrongType(`${where()}: ${what}`, 'a number');
 }
 
-function bytesEqual(a: Uint8Array, at: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (a[i] !== buf[at + i]) return false;
+/** Whether the len bytes of the body at `at` are those of `a` (at least len long). */
+function bytesEqual(a: DataView, at: number, len: number): boolean {
+  let i = 0;
+  for (const n4 = len - 3; i < n4; i += 4) if (a.getInt32(i) !== view.getInt32(at + i)) return false;
+  for (; i < len; i++) if (a.getUint8(i) !== buf[at + i]) return false;
   return true;
 }
 
@@ -561,14 +569,16 @@ function text(at: number, len: number): string {
 const TABLE_BITS = 13;
 const TABLE_SIZE = 1 << TABLE_BITS;
 const MAX_INTERNED = 128;
-const tableBytes: (Uint8Array | undefined)[] = new Array(TABLE_SIZE).fill(undefined);
+const tableBytes: (DataView | undefined)[] = new Array(TABLE_SIZE).fill(undefined);
 const tableStrs: string[] = new Array(TABLE_SIZE).fill('');
 const tableKeys: (KeyEntry | undefined)[] = new Array(TABLE_SIZE).fill(undefined);
 let tableUsed = 0;
 
 function hashOf(at: number, len: number): number {
   let h = 0x811c9dc5 ^ len;
-  for (let i = at; i < at + len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  let i = at;
+  for (const n4 = at + len - 3; i < n4; i += 4) h = Math.imul(h ^ view.getInt32(i), 0x01000193);
+  for (; i < at + len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
   return (h ^ (h >>> 15)) & (TABLE_SIZE - 1);
 }
 
@@ -576,7 +586,7 @@ function slotOf(at: number, len: number): number {
   let i = hashOf(at, len);
   for (;;) {
     const b = tableBytes[i];
-    if (b === undefined || (b.length === len && bytesEqual(b, at, len))) return i;
+    if (b === undefined || (b.byteLength === len && bytesEqual(b, at, len))) return i;
     i = (i + 1) & (TABLE_SIZE - 1);
   }
 }
@@ -590,7 +600,7 @@ function fillSlot(i: number, at: number, len: number, s: string): number {
   }
   const copy = new Uint8Array(len); // a copy: a view would keep the whole body alive
   for (let k = 0; k < len; k++) copy[k] = buf[at + k] as number;
-  tableBytes[i] = copy;
+  tableBytes[i] = dataViewOf(copy);
   tableStrs[i] = s;
   tableUsed++;
   return i;
@@ -621,7 +631,7 @@ function childAt(node: KeyNode, len: number): KeyNode {
   for (let c = 0; c < children.length; c++) {
     const child = children[c] as KeyNode;
     const b = (child.entry as KeyEntry).bytes;
-    if (b.length === len && bytesEqual(b, pos, len)) return child;
+    if (b.byteLength === len && bytesEqual(b, pos, len)) return child;
   }
   return childOf(node, keyEntryAt(pos, len));
 }
@@ -632,7 +642,7 @@ const VALUE_CACHE_BYTES = 64;
 function valueText(e: KeyEntry, len: number): string {
   const at = pos;
   if (e.valueLength === len) {
-    const vb = e.valueBytes as Uint8Array;
+    const vb = e.valueBytes as DataView;
     if (bytesEqual(vb, at, len)) {
       e.hits++;
       return e.value;
@@ -641,9 +651,9 @@ function valueText(e: KeyEntry, len: number): string {
   const s = text(at, len);
   if (len <= VALUE_CACHE_BYTES && (e.misses < 64 || e.hits * 4 > e.misses)) {
     e.misses++;
-    if (e.valueBytes === undefined) e.valueBytes = new Uint8Array(VALUE_CACHE_BYTES);
+    if (e.valueBytes === undefined) e.valueBytes = new DataView(new ArrayBuffer(VALUE_CACHE_BYTES));
     const vb = e.valueBytes;
-    for (let i = 0; i < len; i++) vb[i] = buf[at + i] as number;
+    for (let i = 0; i < len; i++) vb.setUint8(i, buf[at + i] as number);
     e.valueLength = len;
     e.value = s;
   }
@@ -696,7 +706,7 @@ function readField(what: string): string | undefined {
 }
 
 // Span field names, as bytes compared in place.
-const F = (s: string) => Buffer.from(s, 'latin1');
+const F = (s: string) => dataViewOf(Buffer.from(s, 'latin1'));
 const K_TYPE = F('type');
 const K_NAME = F('name');
 const K_META = F('meta');

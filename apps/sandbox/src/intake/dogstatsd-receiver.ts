@@ -1,7 +1,8 @@
 // The DogStatsD UDP socket's own thread (a worker_thread): it only reads datagrams and copies
 // each into a ring of shared memory that the main thread parses. A main-thread pause (a GC, a
 // bucket write, an HTTP request) then no longer stops the socket being read: the ring (32 MB,
-// ~4x the kernel buffer) takes the backlog. Node builtins only, so it loads in any worker.
+// ~4x the kernel buffer) takes the backlog. When the ring is full this thread waits for room
+// (backpressure to the kernel buffer). Node builtins only, so it loads in any worker.
 import { createSocket } from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -13,9 +14,10 @@ export const CTL = {
   READ: 1,
   /** Bumped after each write; the main thread waits on it (Atomics.waitAsync). */
   SEQ: 2,
-  /** Datagrams dropped because the ring was full, and their lines. */
-  DROPPED_PACKETS: 3,
-  DROPPED_LINES: 4,
+  /** 1 while this thread waits for room in the ring (the main thread then notifies READ). */
+  WAITING: 3,
+  /** 1 once the main thread closes the receiver: a wait for room gives up. */
+  CLOSING: 4,
   SIZE: 8,
 } as const;
 
@@ -51,16 +53,21 @@ function run(data: ReceiverData): void {
     const len = msg.length;
     const need = 4 + ((len + 3) & ~3);
     let w = Atomics.load(ctl, CTL.WRITE) >>> 0;
-    const used = (w - (Atomics.load(ctl, CTL.READ) >>> 0)) >>> 0;
     const at = w & mask;
     // A record never straddles the end: the tail is skipped (marked) when it does not fit.
     const skip = at + need > size ? size - at : 0;
-    if (size - used < skip + need) {
-      let lines = 1;
-      for (let i = msg.indexOf(10); i !== -1; i = msg.indexOf(10, i + 1)) lines++;
-      Atomics.add(ctl, CTL.DROPPED_PACKETS, 1);
-      Atomics.add(ctl, CTL.DROPPED_LINES, lines);
-      return;
+    let read = Atomics.load(ctl, CTL.READ);
+    if (size - ((w - (read >>> 0)) >>> 0) < skip + need) {
+      // Ring full: wait for the main thread (as the Agent's listener blocks on its full packet
+      // channel), so no CPU goes to datagrams that could not be parsed: the kernel buffer holds
+      // what arrives meanwhile and drops the rest (/proc/net/udp, /sandbox/intake udp_kernel_drops).
+      Atomics.store(ctl, CTL.WAITING, 1);
+      while (size - ((w - (read >>> 0)) >>> 0) < skip + need && Atomics.load(ctl, CTL.CLOSING) === 0) {
+        Atomics.wait(ctl, CTL.READ, read, 100);
+        read = Atomics.load(ctl, CTL.READ);
+      }
+      Atomics.store(ctl, CTL.WAITING, 0);
+      if (Atomics.load(ctl, CTL.CLOSING) !== 0) return;
     }
     if (skip > 0) {
       words[at >> 2] = WRAP;

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -54,14 +54,25 @@ export async function startDogStatsD(options: {
   recvBufferSize?: number | undefined;
   /** false: read the UDP socket on the main thread (no receiver thread). */
   receiverThread?: boolean | undefined;
+  /** The receiver thread's ring size, a power of two (default 32 MB). */
+  ringBytes?: number | undefined;
 }): Promise<DogStatsDServer> {
   const { parser, log, stats } = options;
   const recvBufferSize = options.recvBufferSize ?? RECEIVE_BUFFER;
   const udp =
     options.receiverThread === false
       ? await mainThreadUdp(options.host, options.port, recvBufferSize, parser, log)
-      : await threadUdp(options.host, options.port, recvBufferSize, parser, stats, log);
+      : await threadUdp(
+          options.host,
+          options.port,
+          recvBufferSize,
+          options.ringBytes ?? RING_BYTES,
+          parser,
+          log,
+        );
   const port = udp.port;
+  const v6 = options.host.includes(':');
+  stats.udpKernelDrops = () => udpKernelDrops(port, v6);
   stats.listeners.push({ name: 'dogstatsd', protocol: 'udp', address: `${options.host}:${port}` });
 
   let unix: UnixDgramSocket | undefined;
@@ -150,22 +161,24 @@ async function mainThreadUdp(
 /**
  * The UDP socket read by a worker thread (dogstatsd-receiver.ts) into a shared ring; the main
  * thread parses the ring when woken (Atomics.waitAsync), a slice of at most DRAIN_SLICE_MS at a
- * time. Datagrams that find the ring full are counted (`dogstatsd_ring_full` errors).
+ * time. When the ring is full the receiver thread waits (the kernel buffer then takes the backlog).
  */
 async function threadUdp(
   host: string,
   port: number,
   recvBufferSize: number,
+  ringBytes: number,
   parser: DogStatsDParser,
-  stats: IntakeStats,
   log: Logger,
 ): Promise<UdpReceiver> {
-  const ringSab = new SharedArrayBuffer(RING_BYTES);
+  if (ringBytes < 65_536 || (ringBytes & (ringBytes - 1)) !== 0)
+    throw new Error('ringBytes: a power of two >= 64 KiB');
+  const ringSab = new SharedArrayBuffer(ringBytes);
   const ctlSab = new SharedArrayBuffer(CTL.SIZE * 4);
   const ring = Buffer.from(ringSab);
   const words = new Int32Array(ringSab);
   const ctl = new Int32Array(ctlSab);
-  const mask = RING_BYTES - 1;
+  const mask = ringBytes - 1;
   const data: ReceiverData = { host, port, recvBufferSize, ring: ringSab, ctl: ctlSab };
   const worker = new Worker(
     new URL(`./dogstatsd-receiver${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
@@ -175,8 +188,6 @@ async function threadUdp(
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     },
   );
-  let droppedPackets = 0;
-  let droppedLines = 0;
   let closed = false;
 
   /** Parses queued datagrams until the ring is empty or `deadline` (ms) passes. */
@@ -189,23 +200,20 @@ async function threadUdp(
       const at = r & mask;
       const len = words[at >> 2] as number;
       if (len === WRAP) {
-        r = (r + (RING_BYTES - at)) >>> 0;
+        r = (r + (ringBytes - at)) >>> 0;
         Atomics.store(ctl, CTL.READ, r | 0);
         continue;
       }
       parser.parse(ring, at + 4, at + 4 + len);
       r = (r + 4 + ((len + 3) & ~3)) >>> 0;
       Atomics.store(ctl, CTL.READ, r | 0);
-      if ((++n & 15) === 0 && performance.now() > deadline) break;
+      if ((++n & 15) === 0) {
+        // the receiver thread may be waiting for room
+        if (Atomics.load(ctl, CTL.WAITING) !== 0) Atomics.notify(ctl, CTL.READ);
+        if (performance.now() > deadline) break;
+      }
     }
-    const dp = Atomics.load(ctl, CTL.DROPPED_PACKETS);
-    if (dp !== droppedPackets) {
-      const dl = Atomics.load(ctl, CTL.DROPPED_LINES);
-      stats.ringDroppedPackets += dp - droppedPackets;
-      stats.ringDroppedLines += dl - droppedLines;
-      droppedPackets = dp;
-      droppedLines = dl;
-    }
+    if (n > 0 && Atomics.load(ctl, CTL.WAITING) !== 0) Atomics.notify(ctl, CTL.READ);
     return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
   };
 
@@ -269,6 +277,8 @@ async function threadUdp(
         });
         worker.once('exit', () => resolve());
       });
+      Atomics.store(ctl, CTL.CLOSING, 1);
+      Atomics.notify(ctl, CTL.READ);
       worker.postMessage({ type: 'close' });
       await done;
       closed = true;
@@ -279,4 +289,22 @@ async function threadUdp(
       await worker.terminate();
     },
   };
+}
+
+/**
+ * Datagrams the kernel dropped on the UDP socket bound to `port` (the drops column of
+ * /proc/net/udp, Linux): what arrived while the receive buffer was full. undefined elsewhere.
+ */
+export function udpKernelDrops(port: number, v6 = false): number | undefined {
+  try {
+    const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const table = readFileSync(v6 ? '/proc/net/udp6' : '/proc/net/udp', 'utf8');
+    for (const line of table.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(hex)) return Number(cols[12]);
+    }
+  } catch {
+    // not Linux
+  }
+  return undefined;
 }

@@ -18,9 +18,8 @@ export class IntakeStats {
   metricSamples = 0;
   events = 0;
   serviceChecks = 0;
-  /** Datagrams (and their lines) the DogStatsD receiver thread dropped because its ring was full. */
-  ringDroppedPackets = 0;
-  ringDroppedLines = 0;
+  /** Datagrams the kernel dropped on the DogStatsD UDP socket (its buffer full), when known. */
+  udpKernelDrops: () => number | undefined = () => undefined;
   traceRequests = 0;
   traces = 0;
   spans = 0;
@@ -51,8 +50,7 @@ export class IntakeStats {
         metric_samples: this.metricSamples,
         events: this.events,
         service_checks: this.serviceChecks,
-        ring_dropped_packets: this.ringDroppedPackets,
-        ring_dropped_lines: this.ringDroppedLines,
+        udp_kernel_drops: this.udpKernelDrops() ?? null,
       },
       traces: { requests: this.traceRequests, traces: this.traces, spans: this.spans },
       series: { requests: this.seriesRequests, points: this.seriesPoints },

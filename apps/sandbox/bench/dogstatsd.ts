@@ -7,17 +7,20 @@
 // the main thread (receiverThread: false). BENCH_REPEAT=n repeats the max-rate pairs.
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@dd-challenge/config';
 import pino from 'pino';
 import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
-import { RECEIVE_BUFFER, startDogStatsD } from '../src/intake/dogstatsd-server.ts';
+import { RECEIVE_BUFFER, startDogStatsD, udpKernelDrops } from '../src/intake/dogstatsd-server.ts';
 import { IntakeBus } from '../src/intake/events.ts';
 import { IntakeStats } from '../src/intake/stats.ts';
 import { Aggregator } from '../src/metrics/aggregator.ts';
 import { HostRegistry } from '../src/metrics/hosts.ts';
 import { MetricStore } from '../src/metrics/store.ts';
+import { startSandbox } from '../src/sandbox.ts';
 
 const SENDER = fileURLToPath(new URL('./fixtures/udp-sender.mjs', import.meta.url));
 const SECONDS = 3;
@@ -38,7 +41,6 @@ interface Run {
   send_rate: number;
   recv_buffer: number;
   kernel_drops: number | undefined;
-  ring_dropped_lines?: number;
   parse_errors?: number;
   load: number[];
 }
@@ -50,20 +52,6 @@ function runSender(port: number, rate: string): Promise<Sent> {
       err ? reject(err) : resolve(JSON.parse(stdout) as Sent),
     );
   });
-}
-
-/** Datagrams the kernel dropped on the UDP socket bound to `port` (the drops column of /proc/net/udp). */
-function kernelDrops(port: number): number | undefined {
-  try {
-    const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(hex)) return Number(cols[12]);
-    }
-  } catch {
-    // not Linux
-  }
-  return undefined;
 }
 
 /** Waits until `count()` stops moving for 300 ms (the backlog parsed), at most 10 s. */
@@ -106,7 +94,7 @@ async function bare(rate: string): Promise<Run> {
   const port = sock.address().port;
   const sent = await runSender(port, rate);
   await settle(() => lines);
-  const drops = kernelDrops(port);
+  const drops = udpKernelDrops(port);
   const recvBuffer = sock.getRecvBufferSize();
   sock.close();
   return result('bare', sent, lines, { recv_buffer: recvBuffer, kernel_drops: drops });
@@ -134,19 +122,74 @@ async function sandbox(rate: string, receiverThread: boolean): Promise<Run> {
   });
   const sent = await runSender(server.port, rate);
   await settle(() => stats.lines);
-  const drops = kernelDrops(server.port);
+  const drops = udpKernelDrops(server.port);
   aggregator.flush();
   await server.close();
   return result(receiverThread ? 'sandbox (receiver thread)' : 'sandbox (main thread)', sent, stats.lines, {
     recv_buffer: server.recvBufferSize,
     kernel_drops: drops,
-    ring_dropped_lines: stats.ringDroppedLines,
     parse_errors: stats.errorCount,
   });
 }
 
+/**
+ * The whole sandbox (checkpoint journal, API, monitor engine, checks) with the console's load on
+ * its main thread: a query of the bench's metrics every 50 ms while the sender runs.
+ */
+async function wholeSandbox(rate: string): Promise<Run & { queries: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-dogstatsd-'));
+  const config = loadConfig({
+    env: { LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' },
+    envFile: false,
+  });
+  const sandbox = await startSandbox({
+    config,
+    dataDir,
+    hostname: 'bench-host',
+    ports: { api: 0, dogstatsd: 0, traces: 0 },
+  });
+  const stats = sandbox.context.intake.stats;
+  let sending = true;
+  let queries = 0;
+  const console_ = (async () => {
+    while (sending) {
+      const now = Math.floor(Date.now() / 1000);
+      const q = new URLSearchParams({
+        from: String(now - 300),
+        to: String(now),
+        query: 'avg:bench.metric_1{*} by {endpoint}',
+      });
+      await fetch(`${sandbox.apiUrl}/api/v1/query?${q}`, {
+        headers: {
+          'DD-API-KEY': config.sandbox.apiKey.reveal(),
+          'DD-APPLICATION-KEY': config.sandbox.appKey.reveal(),
+        },
+      }).then((r) => r.arrayBuffer());
+      queries++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const sent = await runSender(sandbox.dogstatsd.port, rate);
+  sending = false;
+  await console_;
+  await settle(() => stats.lines);
+  const drops = udpKernelDrops(sandbox.dogstatsd.port);
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    ...result('whole sandbox (receiver thread), console queries every 50 ms', sent, stats.lines, {
+      recv_buffer: RECEIVE_BUFFER,
+      kernel_drops: drops,
+      parse_errors: stats.errorCount,
+    }),
+    queries,
+  };
+}
+
 /** Starts `run` ~2 s before a 10 s boundary, so it crosses a bucket change (the flush of a full bucket). */
-async function acrossBucketChange(run: () => Promise<Run>): Promise<Run & { bucket_changes: number }> {
+async function acrossBucketChange<R extends Run>(
+  run: () => Promise<R>,
+): Promise<R & { bucket_changes: number }> {
   const toBoundary = 10_000 - (Date.now() % 10_000);
   await new Promise((r) => setTimeout(r, (toBoundary + 8_000) % 10_000));
   const start = Date.now();
@@ -177,6 +220,7 @@ for (let i = 0; i < REPEAT; i++) {
 const pacedBare = await acrossBucketChange(() => bare('400000'));
 const pacedThread = await acrossBucketChange(() => sandbox('400000', true));
 const pacedMain = await acrossBucketChange(() => sandbox('400000', false));
+const pacedWhole = await acrossBucketChange(() => wholeSandbox('400000'));
 
 const output = {
   benchmark: 'dogstatsd',
@@ -198,6 +242,7 @@ const output = {
     bare: pacedBare,
     sandbox_receiver_thread: pacedThread,
     sandbox_main_thread: pacedMain,
+    whole_sandbox: pacedWhole,
   },
   load_average: load(),
 };

@@ -71,6 +71,11 @@ const STRS_PER_SPAN = 32;
 const FIRST_SPANS = 1024;
 const DEAD = -1;
 
+/** Doubling while small, then by a quarter: the rings stay close to what the spans need. */
+function nextSize(n: number, atLeast: number): number {
+  return Math.max(n < 1 << 20 ? n * 2 : Math.ceil(n * 1.25), atLeast);
+}
+
 const grownF64 = (a: Float64Array, n: number) => {
   const b = new Float64Array(n);
   b.set(a);
@@ -284,7 +289,10 @@ export class TraceStore {
       if (n < 0 || (n < this.#numHead && this.#nums.length < this.#maxNums)) {
         // Grow rather than wrap while the ring may still grow (the runs stay where they are).
         if (this.#nums.length < this.#maxNums && this.#numHead >= numTail) {
-          this.#nums = grownF64(this.#nums, Math.min(Math.max(this.#nums.length * 2, k), this.#maxNums));
+          this.#nums = grownF64(
+            this.#nums,
+            Math.min(nextSize(this.#nums.length, this.#numHead + k), this.#maxNums),
+          );
           continue;
         }
         if (n < 0) {
@@ -295,8 +303,12 @@ export class TraceStore {
       const s = placeIn(this.#strs.length, this.#strHead, strTail, empty, m);
       if (s < 0 || (s < this.#strHead && this.#strs.length < this.#maxStrs)) {
         if (this.#strs.length < this.#maxStrs && this.#strHead >= strTail) {
-          const grown = Math.min(Math.max(this.#strs.length * 2, m), this.#maxStrs);
-          for (let i = this.#strs.length; i < grown; i++) this.#strs.push('');
+          const old = this.#strs;
+          // An exact size (push would leave up to half again as spare capacity).
+          this.#strs = new Array<string>(
+            Math.min(nextSize(old.length, this.#strHead + m), this.#maxStrs),
+          ).fill('');
+          for (let i = 0; i < old.length; i++) this.#strs[i] = old[i] as string;
           continue;
         }
         if (s < 0) {

@@ -221,7 +221,11 @@ function lowerBound(times: Uint32Array, lo: number, hi: number, t: number): numb
 
 /** Buckets per block of a distribution's bucket columns (60 bytes a bucket: 30 KB a block). */
 export const BUCKETS_PER_BLOCK = 512;
-/** Bins per block of a distribution's bin columns (Int32 keys + Float32 counts: 32 KB a block). */
+/**
+ * Bins per block of a distribution's bin columns: Int16 keys + Uint16 counts (16 KB a block)
+ * while every bin fits them (the Agent's mapping keeps keys of 1e-9..1e9 within +-1,400; counts
+ * are whole numbers unless sample rates make them fractional), else Int32 keys + Float32 counts.
+ */
 export const BINS_PER_BLOCK = 4096;
 
 interface BucketBlock {
@@ -245,8 +249,19 @@ function newBucketBlock(size: number): BucketBlock {
 }
 
 interface BinBlock {
-  keys: Int32Array;
-  counts: Float32Array;
+  keys: Int16Array | Int32Array;
+  counts: Uint16Array | Float32Array;
+}
+
+function newBinBlock(size: number, wide: boolean): BinBlock {
+  return wide
+    ? { keys: new Int32Array(size), counts: new Float32Array(size) }
+    : { keys: new Int16Array(size), counts: new Uint16Array(size) };
+}
+
+/** True when a bin fits the narrow columns (Int16 key, Uint16 count). */
+function narrow(key: number, count: number): boolean {
+  return key >= -32768 && key <= 32767 && count >= 0 && count <= 65535 && Number.isInteger(count);
 }
 
 /**
@@ -266,6 +281,8 @@ export class DistributionSeries {
   /** Bin number of the first slot of #bins[0]; bin numbers only grow. */
   #binBase = 0;
   #binCap = 0;
+  /** Bin columns are Int32 + Float32 since a bin did not fit Int16 + Uint16. */
+  #wide = false;
   /** Kept buckets are numbered [#start, #end); bins written so far end at #binEnd. */
   #start = 0;
   #end = 0;
@@ -298,15 +315,15 @@ export class DistributionSeries {
   }
 
   /** Bins [from, from + n) as views when they lie in one block, else as copies. */
-  #binsAt(from: number, n: number): [Int32Array, Float32Array] {
+  #binsAt(from: number, n: number): [Int16Array | Int32Array, Uint16Array | Float32Array] {
     if (n === 0) return [EMPTY_KEYS, EMPTY_COUNTS];
     const o = from - this.#binBase;
     const k = Math.floor(o / BINS_PER_BLOCK);
     const j = o % BINS_PER_BLOCK;
     const block = this.#bins[k] as BinBlock;
     if (j + n <= block.keys.length) return [block.keys.subarray(j, j + n), block.counts.subarray(j, j + n)];
-    const keys = new Int32Array(n);
-    const counts = new Float32Array(n);
+    const keys = this.#wide ? new Int32Array(n) : new Int16Array(n);
+    const counts = this.#wide ? new Float32Array(n) : new Uint16Array(n);
     for (let i = 0; i < n; i++) {
       const q = o + i;
       const b = this.#bins[Math.floor(q / BINS_PER_BLOCK)] as BinBlock;
@@ -362,21 +379,31 @@ export class DistributionSeries {
     if (this.#binEnd - this.#binBase < this.#binCap) return;
     const lone = this.#bins[0];
     if (this.#bins.length === 1 && lone !== undefined && lone.keys.length < BINS_PER_BLOCK) {
-      const size = Math.min(BINS_PER_BLOCK, lone.keys.length * 2);
-      const keys = new Int32Array(size);
-      keys.set(lone.keys);
-      const counts = new Float32Array(size);
-      counts.set(lone.counts);
-      this.#bins[0] = { keys, counts };
-      this.#binCap = size;
+      const b = newBinBlock(Math.min(BINS_PER_BLOCK, lone.keys.length * 2), this.#wide);
+      b.keys.set(lone.keys);
+      b.counts.set(lone.counts);
+      this.#bins[0] = b;
+      this.#binCap = b.keys.length;
       return;
     }
     const size = this.#bins.length === 0 ? 256 : BINS_PER_BLOCK;
-    this.#bins.push({ keys: new Int32Array(size), counts: new Float32Array(size) });
+    this.#bins.push(newBinBlock(size, this.#wide));
     this.#binCap = this.#bins.length === 1 ? size : this.#binCap + size;
   }
 
+  /** Every bin block to Int32 keys + Float32 counts (once, when a bin does not fit). */
+  #widen(): void {
+    this.#wide = true;
+    this.#bins = this.#bins.map((b) => {
+      const w = newBinBlock(b.keys.length, true);
+      w.keys.set(b.keys);
+      w.counts.set(b.counts);
+      return w;
+    });
+  }
+
   #pushBin(key: number, count: number): void {
+    if (!this.#wide && !narrow(key, count)) this.#widen();
     this.#reserveBin();
     const o = this.#binEnd - this.#binBase;
     const b = this.#bins[Math.floor(o / BINS_PER_BLOCK)] as BinBlock;
@@ -405,6 +432,7 @@ export class DistributionSeries {
 
   /** Back to no bucket, no block. */
   #reset(): void {
+    this.#wide = false;
     this.#buckets = [];
     this.#bins = [];
     this.#bucketCap = 0;

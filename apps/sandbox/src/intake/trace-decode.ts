@@ -894,13 +894,20 @@ function begin(body: Uint8Array): void {
   spanNo = 0;
 }
 
-function finish(): DecodedBatch {
-  if (pos !== end)
-    fail(`body is not valid msgpack: ${end - pos} trailing bytes after the value at byte ${pos}`);
-  // Drop the decoder's hold on the body.
-  buf = Buffer.alloc(0) as RawBuffer;
-  view = new DataView(buf.buffer);
-  return batch;
+const NO_BODY = Buffer.alloc(0) as RawBuffer;
+
+/** Decodes a body with `read`, checks nothing follows, and lets go of the body whatever happens. */
+function decodeWith(body: Uint8Array, read: () => void): DecodedBatch {
+  begin(body);
+  try {
+    read();
+    if (pos !== end)
+      fail(`body is not valid msgpack: ${end - pos} trailing bytes after the value at byte ${pos}`);
+    return batch;
+  } finally {
+    buf = NO_BODY;
+    view = new DataView(NO_BODY.buffer);
+  }
 }
 
 /**
@@ -908,7 +915,10 @@ function finish(): DecodedBatch {
  * columns. Throws TraceDecodeError naming the problem; nothing of a bad body is kept.
  */
 export function decodeV04Columns(body: Uint8Array): DecodedBatch {
-  begin(body);
+  return decodeWith(body, readV04);
+}
+
+function readV04(): void {
   const traces = arrayHeader();
   if (traces < 0) wrongType('body', 'an array of traces');
   for (traceNo = 0; traceNo < traces; traceNo++) {
@@ -917,12 +927,14 @@ export function decodeV04Columns(body: Uint8Array): DecodedBatch {
     for (spanNo = 0; spanNo < spans; spanNo++) spanV04();
     batch.chunkEnd[batch.chunks++] = batch.spans;
   }
-  return finish();
 }
 
 /** Decodes a /v0.5/traces body ([string table, traces of 12-element span arrays]) into columns. */
 export function decodeV05Columns(body: Uint8Array): DecodedBatch {
-  begin(body);
+  return decodeWith(body, readV05);
+}
+
+function readV05(): void {
   if (arrayHeader() !== 2) fail('body is not [string table, traces]');
   const count = arrayHeader();
   if (count < 0) fail('body is not [string table, traces]: the string table is not an array');
@@ -1021,7 +1033,6 @@ export function decodeV05Columns(body: Uint8Array): DecodedBatch {
     }
     batch.chunkEnd[batch.chunks++] = batch.spans;
   }
-  return finish();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -479,7 +479,8 @@ function readId(what: string): void {
 }
 
 /** Reads a number (any integer or float; 64-bit integers rounded to the nearest double). */
-function readNumber(what: string, nilIsZero: boolean): number {
+/** `key`: the metrics key the number is the value of (named in the error). */
+function readNumber(what: string, nilIsZero: boolean, key?: KeyEntry): number {
   if (pos >= end) truncated();
   const b = buf[pos] as number;
   if (b <= 0x7f) {
@@ -537,7 +538,7 @@ function readNumber(what: string, nilIsZero: boolean): number {
       if (nilIsZero) return 0;
   }
   pos--;
-  return wrongType(`${where()}: ${what}`, 'a number');
+  return wrongType(`${where()}: ${key === undefined ? what : `metrics.${key.str}`}`, 'a number');
 }
 
 /** Whether the len bytes of the body at `at` are those of `a` (at least len long). */
@@ -550,17 +551,59 @@ function bytesEqual(a: DataView, at: number, len: number): boolean {
 
 function text(at: number, len: number): string {
   if (len === 0) return '';
-  // Short ASCII strings are cheaper to build in JS than through a native call.
-  if (len <= 12) {
-    let s = '';
-    for (let i = at; i < at + len; i++) {
-      const c = buf[i] as number;
-      if (c >= 0x80) return buf.utf8Slice(at, at + len);
-      s += String.fromCharCode(c);
-    }
-    return s;
+  // Short ASCII strings are cheaper to build in JS (one fromCharCode) than through a native call.
+  if (len > 8) return buf.utf8Slice(at, at + len);
+  for (let i = at; i < at + len; i++) if ((buf[i] as number) >= 0x80) return buf.utf8Slice(at, at + len);
+  const b = buf;
+  const c = String.fromCharCode;
+  switch (len) {
+    case 1:
+      return c(b[at] as number);
+    case 2:
+      return c(b[at] as number, b[at + 1] as number);
+    case 3:
+      return c(b[at] as number, b[at + 1] as number, b[at + 2] as number);
+    case 4:
+      return c(b[at] as number, b[at + 1] as number, b[at + 2] as number, b[at + 3] as number);
+    case 5:
+      return c(
+        b[at] as number,
+        b[at + 1] as number,
+        b[at + 2] as number,
+        b[at + 3] as number,
+        b[at + 4] as number,
+      );
+    case 6:
+      return c(
+        b[at] as number,
+        b[at + 1] as number,
+        b[at + 2] as number,
+        b[at + 3] as number,
+        b[at + 4] as number,
+        b[at + 5] as number,
+      );
+    case 7:
+      return c(
+        b[at] as number,
+        b[at + 1] as number,
+        b[at + 2] as number,
+        b[at + 3] as number,
+        b[at + 4] as number,
+        b[at + 5] as number,
+        b[at + 6] as number,
+      );
+    default:
+      return c(
+        b[at] as number,
+        b[at + 1] as number,
+        b[at + 2] as number,
+        b[at + 3] as number,
+        b[at + 4] as number,
+        b[at + 5] as number,
+        b[at + 6] as number,
+        b[at + 7] as number,
+      );
   }
-  return buf.utf8Slice(at, at + len);
 }
 
 // Strings that repeat (names, services, resources, types, map keys): a table from the raw bytes
@@ -690,7 +733,7 @@ function readMetrics(nilIsZero: boolean): number {
     if (klen < 0) wrongType(`${where()}: a metrics key`, 'a string');
     node = childAt(node, klen);
     pos += klen;
-    nums[nLen++] = readNumber(`metrics.${(node.entry as KeyEntry).str}`, nilIsZero);
+    nums[nLen++] = readNumber('', nilIsZero, node.entry);
   }
   return node.keySet >= 0 ? node.keySet : keySetOfNode(node);
 }

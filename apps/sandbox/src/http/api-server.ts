@@ -1,6 +1,24 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { apiKeyGuard } from './auth.ts';
+
+// Fastify builds its JSON-schema compilers (ajv, fast-json-stringify: ~100 modules) when the
+// server is made; no route here declares a schema, so they load only if one ever does.
+const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+function lazyFactory<F extends (...args: never[]) => unknown>(name: string): F {
+  let factory: F | undefined;
+  return ((...args: Parameters<F>) => {
+    factory ??= (fastifyRequire(name) as () => F)();
+    return factory(...args);
+  }) as F;
+}
 
 /** A part of the sandbox that serves routes on the API port (API resources, inspection, console). */
 export type ApiPart = (app: FastifyInstance, ctx: SandboxContext) => Promise<void> | void;
@@ -19,6 +37,14 @@ export async function buildApiServer(
     bodyLimit: 10 * 1024 * 1024,
     // Datadog's API accepts repeated and bracketed query keys (filter[shared]); keep them verbatim.
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: lazyFactory<NonNullable<Compilers['buildValidator']>>('@fastify/ajv-compiler'),
+        buildSerializer: lazyFactory<NonNullable<Compilers['buildSerializer']>>(
+          '@fastify/fast-json-stringify-compiler',
+        ),
+      },
+    },
   });
   app.addHook('onRequest', apiKeyGuard(ctx.config.sandbox));
 

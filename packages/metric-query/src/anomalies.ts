@@ -186,11 +186,19 @@ function denseBands(
         bit(v < nextOld);
       atMost = (size === 64 ? atMost64(s, next) : atMostN(s, size, next)) - bit(old <= next) + bit(v <= next);
     }
+    // Two entries a turn: an odd count moves one entry too many, onto the slot v then takes
+    // (s[t] and s[0] are readable: the padding and the sentinel).
     if (t > j) {
-      for (let q = j; q < t - 1; q++) s[q] = s[q + 1]!;
+      for (let q = j; q < t - 1; q += 2) {
+        s[q] = s[q + 1]!;
+        s[q + 1] = s[q + 2]!;
+      }
       s[t - 1] = v;
     } else {
-      for (let q = j; q > t; q--) s[q] = s[q - 1]!;
+      for (let q = j; q > t; q -= 2) {
+        s[q] = s[q - 1]!;
+        s[q - 1] = s[q - 2]!;
+      }
       s[t] = v;
     }
   }

@@ -29,6 +29,8 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 interface Sent {
   packets: number;
   lines: number;
+  /** Datagrams still queued in the sender when it closed (never sent: counted lost). 0 expected. */
+  unsent_packets?: number;
   seconds: number;
 }
 
@@ -39,6 +41,7 @@ interface Run {
   lost_lines: number;
   lines_per_second: number;
   send_rate: number;
+  sender_unsent_packets: number;
   recv_buffer: number;
   kernel_drops: number | undefined;
   parse_errors?: number;
@@ -78,6 +81,7 @@ function result(
     lost_lines: sent.lines - received,
     lines_per_second: Math.round(received / sent.seconds),
     send_rate: Math.round(sent.lines / sent.seconds),
+    sender_unsent_packets: sent.unsent_packets ?? 0,
     ...extra,
     load: load(),
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -80,6 +80,35 @@ describe('metric store columns', () => {
           bucketSeconds: 10,
         })?.[0]?.values,
       ).toEqual([2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('metric checkpoint files', () => {
+  it('replays a snapshot of several MB, read and written a chunk at a time, multi-byte tags intact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-big-'));
+    try {
+      const a = new MetricStore();
+      const c = new Checkpoint(dir);
+      c.load(a, 0);
+      // Tags mostly of 2- to 4-byte characters: the 1 MB read boundaries fall inside them.
+      for (let k = 0; k < 3000; k++) {
+        const tags = [`host:h${k}`, `name:${'\u00e9'.repeat(300)}-\u20ac-\u{1F600}-${k}`];
+        for (let i = 0; i < 10; i++)
+          a.addPoint(`m${k % 3}`, tags, 'gauge', 10, 1_000_000 + i * 10, i + k / 7, 'replace');
+      }
+      a.addSketch('d', ['host:h'], 1_000_000, sketchOf(5, 6));
+      c.snapshot(a);
+      expect(statSync(join(dir, 'metrics', 'snapshot.jsonl')).size).toBeGreaterThan(2 * 1024 * 1024);
+      const b = new MetricStore();
+      expect(new Checkpoint(dir).load(b, 0)).toEqual({ points: 3000 * 10 + 1, corrupt: 0 });
+      for (const m of ['m0', 'm1', 'm2']) {
+        const want = [...a.series(m, 0, 2e6)].map((w) => [w.tags, Array.from(w.times), Array.from(w.values)]);
+        const got = [...b.series(m, 0, 2e6)].map((w) => [w.tags, Array.from(w.times), Array.from(w.values)]);
+        expect(got).toEqual(want);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

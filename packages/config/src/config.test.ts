@@ -25,6 +25,7 @@ describe('defaults', () => {
       host: '127.0.0.1',
       dogstatsdPort: 8125,
       dogstatsdSocket: undefined,
+      dogstatsdSoRcvbuf: 8 * 1024 * 1024,
       traceAgentPort: 8126,
       traceAgentUrl: 'http://127.0.0.1:8126',
     });

@@ -26,6 +26,8 @@ export interface Config {
     readonly host: string;
     readonly dogstatsdPort: number;
     readonly dogstatsdSocket: string | undefined;
+    /** Receive buffer asked for the sandbox's DogStatsD UDP socket (bytes). */
+    readonly dogstatsdSoRcvbuf: number;
     readonly traceAgentPort: number;
     readonly traceAgentUrl: string;
   };
@@ -124,6 +126,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       host: s.DD_AGENT_HOST,
       dogstatsdPort: s.DD_DOGSTATSD_PORT,
       dogstatsdSocket: s.DD_DOGSTATSD_SOCKET,
+      dogstatsdSoRcvbuf: Math.floor(s.DD_DOGSTATSD_SO_RCVBUF),
       traceAgentPort: s.DD_TRACE_AGENT_PORT,
       traceAgentUrl: `http://${s.DD_AGENT_HOST.includes(':') ? `[${s.DD_AGENT_HOST}]` : s.DD_AGENT_HOST}:${s.DD_TRACE_AGENT_PORT}`,
     },

@@ -158,6 +158,12 @@ export const SETTINGS = {
     example: '/var/run/datadog/dsd.socket',
     description: 'DogStatsD Unix datagram socket; when set, metrics go there instead of UDP',
   }),
+  DD_DOGSTATSD_SO_RCVBUF: setting({
+    schema: positiveNumber(8 * 1024 * 1024, 2 ** 31 - 1),
+    example: '8388608',
+    description:
+      "Receive buffer asked for the sandbox's DogStatsD UDP socket, bytes (the Agent's dogstatsd_so_rcvbuf; the kernel caps it at net.core.rmem_max)",
+  }),
   DD_TRACE_AGENT_PORT: setting({ schema: port(8126), example: '8126', description: 'Trace intake port' }),
 
   // The sandbox.

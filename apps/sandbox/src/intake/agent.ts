@@ -113,6 +113,7 @@ export async function startAgent(
     host,
     port: ports.dogstatsd ?? config.agent.dogstatsdPort,
     socketPath: ports.socketPath ?? config.agent.dogstatsdSocket,
+    recvBufferSize: config.agent.dogstatsdSoRcvbuf,
     parser,
     stats: ctx.intake.stats,
     log,

@@ -87,14 +87,15 @@ export function rollupSeries(
   const scale = mode === 'rate-to-count' ? s.interval || 1 : 1;
   const first = lowerBound(times, from);
   const end = upperBound(times, to);
-  // 0 avg, 1 sum, 2 count, 3 min, 4 max
-  const kind =
-    method === 'avg' ? 0 : method === 'sum' ? 1 : method === 'count' ? 2 : method === 'min' ? 3 : 4;
+  // Booleans decided once per call: tests on them carry no type feedback, so code optimized
+  // while one method ran does not deoptimize when another arrives.
+  const isAvg = method === 'avg';
+  const isCount = method === 'count';
   let bucket = -1;
   let acc = 0;
   let count = 0;
   // One tight loop per kind of method: this is the hot path of every graph.
-  if (kind <= 2) {
+  if (isAvg || isCount || method === 'sum') {
     for (let i = first; i < end; i++) {
       const v = values[i]! * scale;
       if (Number.isNaN(v)) continue;
@@ -105,15 +106,15 @@ export function rollupSeries(
         continue;
       }
       if (b < 0 || b >= len) continue;
-      if (bucket >= 0) out[bucket] = kind === 0 ? acc / count : kind === 1 ? acc : count;
+      if (bucket >= 0) out[bucket] = isAvg ? acc / count : isCount ? count : acc;
       bucket = b;
       acc = v;
       count = 1;
     }
-    if (bucket >= 0) out[bucket] = kind === 0 ? acc / count : kind === 1 ? acc : count;
+    if (bucket >= 0) out[bucket] = isAvg ? acc / count : isCount ? count : acc;
     return out;
   }
-  const isMin = kind === 3;
+  const isMin = method === 'min';
   for (let i = first; i < end; i++) {
     const v = values[i]! * scale;
     if (Number.isNaN(v)) continue;

@@ -52,6 +52,8 @@ const POOL_IDLE_MS = 10_000;
  */
 class BodyPool {
   readonly #free: Buffer[] = [];
+  /** The buffers handed out, by their memory (a body is a view of one; weak: a request may fail). */
+  readonly #out = new WeakMap<ArrayBufferLike, Buffer>();
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -62,17 +64,21 @@ class BodyPool {
       if (b.length >= n) {
         this.#free.splice(i, 1);
         this.#bytes -= b.length;
+        this.#out.set(b.buffer, b);
         return b;
       }
     }
     // Whole MiBs, so one buffer serves bodies of slightly different sizes.
-    return Buffer.allocUnsafe(Math.ceil(n / 1048576) * 1048576);
+    const b = Buffer.allocUnsafe(Math.ceil(n / 1048576) * 1048576);
+    this.#out.set(b.buffer, b);
+    return b;
   }
 
-  /** Gives back a buffer from take (or a view of one from its start). */
+  /** Gives back a buffer from take (or a view of one). */
   give(view: Buffer): void {
-    if (view.byteOffset !== 0 || view.buffer.byteLength < POOLED_MIN) return;
-    const b = Buffer.from(view.buffer, 0, view.buffer.byteLength);
+    const b = this.#out.get(view.buffer);
+    if (b === undefined) return;
+    this.#out.delete(view.buffer);
     if (this.#bytes + b.length > POOLED_MAX_BYTES) return;
     this.#free.push(b);
     this.#bytes += b.length;

@@ -5,7 +5,7 @@ import { encode } from '@msgpack/msgpack';
 import { Packr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureDdTracePayloads } from '../bench/capture-traces.ts';
-import { decodeV04, decodeV05, type Span, TraceDecodeError } from '../src/intake/trace-decode.ts';
+import { decodeV04, decodeV05, keyLimits, type Span, TraceDecodeError } from '../src/intake/trace-decode.ts';
 import { referenceDecodeV04, referenceDecodeV05 } from './trace-decode-reference.ts';
 
 // Hand-made msgpack, one function per wire type, so each type the decoder reads is named.
@@ -274,6 +274,31 @@ describe('trace decoder: each msgpack type', () => {
     expect(() => decodeV04(Uint8Array.from(m.fixarray([m.fixarray([m.fixstr('x')])])))).toThrow(
       /trace 0 span 0 is not a map/,
     );
+  });
+
+  it('bounds the distinct keys and key lists it keeps (400 past the limit, known ones still fine)', () => {
+    const known = { meta: m.fixmap([[m.fixstr('env'), m.fixstr('x')]]) };
+    span04(known);
+    const saved = { ...keyLimits };
+    try {
+      keyLimits.maxKeys = 0;
+      expect(error04({ meta: m.fixmap([[m.fixstr('never-seen-key-1'), m.fixstr('x')]]) })).toMatch(
+        /too many distinct meta\/metrics keys/,
+      );
+      keyLimits.maxKeys = saved.maxKeys;
+      keyLimits.maxNodes = 0;
+      expect(
+        error04({
+          meta: m.fixmap([
+            [m.fixstr('env'), m.fixstr('x')],
+            [m.fixstr('z9'), m.fixstr('y')],
+          ]),
+        }),
+      ).toMatch(/too many distinct meta\/metrics key lists/);
+      expect(span04(known).meta).toEqual({ env: 'x' });
+    } finally {
+      Object.assign(keyLimits, saved);
+    }
   });
 
   it('v0.5: string table, indices of every integer type, string-keyed maps, 11 or 12 fields', () => {

@@ -87,9 +87,19 @@ const MAX_LISTED_CHILDREN = 8;
 const ROOT = new KeyNode(undefined, undefined);
 const entries = new Map<string, KeyEntry>();
 
+/**
+ * Distinct keys and key-sequence trie nodes are kept for good (stored spans refer to their key
+ * sets), so their number is bounded: a payload needing more gets 400. Real tracers use a few
+ * hundred; a client making up keys would otherwise grow the sandbox without end.
+ */
+export const keyLimits = { maxKeys: 100_000, maxNodes: 200_000 };
+let nodeCount = 0;
+
 function entryOf(key: string): KeyEntry {
   let e = entries.get(key);
   if (e === undefined) {
+    if (entries.size >= keyLimits.maxKeys)
+      fail(`too many distinct meta/metrics keys (the sandbox keeps at most ${keyLimits.maxKeys})`);
     e = new KeyEntry(key);
     entries.set(key, e);
   }
@@ -100,6 +110,11 @@ function childOf(node: KeyNode, entry: KeyEntry): KeyNode {
   for (const c of node.children) if (c.entry === entry) return c;
   let c = node.map?.get(entry);
   if (c === undefined) {
+    if (nodeCount >= keyLimits.maxNodes)
+      fail(
+        `too many distinct meta/metrics key lists (the sandbox keeps at most ${keyLimits.maxNodes} keys in them)`,
+      );
+    nodeCount++;
     c = new KeyNode(entry, node);
     if (node.children.length < MAX_LISTED_CHILDREN) node.children.push(c);
     else {

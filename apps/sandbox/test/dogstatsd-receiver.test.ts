@@ -13,7 +13,7 @@ import { until } from './helpers.ts';
 const BUCKET = 1_795_000_200;
 
 // Packets of odd sizes (so ring records need padding and some hit the ring's end), ~4 KB each:
-// 10,000 of them (~38 MB) go once through the 32 MB ring and wrap.
+// 10,000 of them (~38 MB) go twice round the 16 MB ring.
 function packet(i: number): { buf: Buffer; lines: number } {
   const lines: string[] = [];
   const n = 60 + (i % 37);

@@ -34,7 +34,7 @@ interface UnixDgramSocket {
  */
 export const RECEIVE_BUFFER = 8 * 1024 * 1024;
 /** The receiver thread's ring of datagrams (a power of two). */
-const RING_BYTES = 32 * 1024 * 1024;
+const RING_BYTES = 16 * 1024 * 1024;
 /** Longest the main thread parses queued datagrams before giving the event loop a turn. */
 const DRAIN_SLICE_MS = 20;
 
@@ -54,7 +54,7 @@ export async function startDogStatsD(options: {
   recvBufferSize?: number | undefined;
   /** false: read the UDP socket on the main thread (no receiver thread). */
   receiverThread?: boolean | undefined;
-  /** The receiver thread's ring size, a power of two (default 32 MB). */
+  /** The receiver thread's ring size, a power of two (default 16 MB). */
   ringBytes?: number | undefined;
 }): Promise<DogStatsDServer> {
   const { parser, log, stats } = options;

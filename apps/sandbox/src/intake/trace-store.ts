@@ -2,11 +2,12 @@ import {
   type DecodedBatch,
   idHalves,
   idText,
+  type KeySet,
   keySetOf,
+  keySets,
   SPAN_NUMS,
   SPAN_STRS,
   type Span,
-  spanAt,
 } from './trace-decode.ts';
 
 /** A trace as kept for the console and /sandbox/traces: its spans, in arrival order. */
@@ -56,17 +57,21 @@ export function rootOf(trace: StoredTrace): Span | undefined {
   return trace.spans.find((s) => s.parent_id === '0') ?? trace.spans.find((s) => !ids.has(s.parent_id));
 }
 
-// Compact storage: spans live in ring buffers, in the decoder's layout (trace-decode.ts: per
-// span a run of numbers — ids as two 32-bit halves, error, start, duration, meta/metrics key-set
-// indices, metric values — and a run of string references — name, service, resource, type, meta
-// values — the key sets shared). No object, array or id string per span or per trace: a trace
-// is a slot in typed arrays (id halves, arrival time, first/last span) found through an
-// open-addressing table on its id. Spans are materialised only when a route or the console asks.
-// The rings grow by doubling up to their limit, then the oldest spans make room: the trace that
-// owns the oldest span is dropped whole.
+// Compact storage: spans live in ring buffers. Per span slot, fixed fields in a Uint32Array (span
+// and parent ids as 32-bit halves, error, meta and metrics key-set indices; the key sets are
+// shared), a run of doubles in a Float64Array ring (start, duration, metric values) and a run of
+// string references in an array ring (name, service, resource, type, meta values). No object,
+// array or id string per span or per trace: a trace is a slot in typed arrays (id halves, arrival
+// time, first/last span, spans linked in arrival order) found through an open-addressing table
+// on its id. Spans are materialised only when a route or the console asks. The rings grow up to
+// their limit, then the oldest spans make room: the trace that owns the oldest span is dropped.
 
 /** Numbers and strings a span may use on average before the rings run out (meta/metrics). */
-const NUMS_PER_SPAN = 16;
+const NUMS_PER_SPAN = 10;
+/** Per span slot in #fixed: span id high, low, parent id high, low, error, meta and metrics key sets. */
+const FIXED = 7;
+/** Per span in the number ring: start, duration, then the metric values. */
+const TIMES = 2;
 const STRS_PER_SPAN = 32;
 const FIRST_SPANS = 1024;
 const DEAD = -1;
@@ -113,6 +118,7 @@ export class TraceStore {
 
   // The span ring: slots [#tail, #head) modulo its length, #used of them (live or dead).
   #spanNum: Int32Array;
+  #fixed: Uint32Array;
   #spanStr: Int32Array;
   /** The trace slot owning the span, DEAD once its trace was dropped. */
   #spanTrace: Int32Array;
@@ -153,6 +159,7 @@ export class TraceStore {
     this.#maxStrs = maxSpans * STRS_PER_SPAN;
     const first = Math.max(1, Math.min(FIRST_SPANS, maxSpans));
     this.#spanNum = new Int32Array(first);
+    this.#fixed = new Uint32Array(first * FIXED);
     this.#spanStr = new Int32Array(first);
     this.#spanTrace = new Int32Array(first);
     this.#spanNext = new Int32Array(first);
@@ -330,6 +337,9 @@ export class TraceStore {
 
   #growSpans(n: number): void {
     this.#spanNum = grownI32(this.#spanNum, n);
+    const fixed = new Uint32Array(n * FIXED);
+    fixed.set(this.#fixed);
+    this.#fixed = fixed;
     this.#spanStr = grownI32(this.#spanStr, n);
     this.#spanTrace = grownI32(this.#spanTrace, n);
     this.#spanNext = grownI32(this.#spanNext, n);
@@ -352,7 +362,7 @@ export class TraceStore {
     for (const sp of spans) {
       const metaKeys = Object.keys(sp.meta);
       const metricKeys = Object.keys(sp.metrics);
-      const slot = this.#place(SPAN_NUMS + metricKeys.length, SPAN_STRS + metaKeys.length);
+      const slot = this.#place(TIMES + metricKeys.length, SPAN_STRS + metaKeys.length);
       if (slot < 0) continue;
       const n = this.#spanNum[slot] as number;
       const s = this.#spanStr[slot] as number;
@@ -360,12 +370,11 @@ export class TraceStore {
       const strs = this.#strs;
       const [sh, sl] = idHalves(sp.span_id);
       const [ph, pl] = idHalves(sp.parent_id);
-      nums.set(
-        [sh, sl, ph, pl, sp.error, sp.start, sp.duration, keySetOf(metaKeys), keySetOf(metricKeys)],
-        n,
-      );
+      this.#fixed.set([sh, sl, ph, pl, sp.error, keySetOf(metaKeys), keySetOf(metricKeys)], slot * FIXED);
+      nums[n] = sp.start;
+      nums[n + 1] = sp.duration;
       metricKeys.forEach((k, i) => {
-        nums[n + SPAN_NUMS + i] = sp.metrics[k] as number;
+        nums[n + TIMES + i] = sp.metrics[k] as number;
       });
       strs[s] = sp.name;
       strs[s + 1] = sp.service;
@@ -390,15 +399,28 @@ export class TraceStore {
     for (let i = from; i < to; i++) {
       const n0 = numAt[i] as number;
       const s0 = strAt[i] as number;
-      const k = (numAt[i + 1] as number) - n0;
+      // The decoder's layout (trace-decode.ts) split: ids, error, key sets into the slot's fixed
+      // fields; start, duration and the metric values into the number ring.
+      const k = (numAt[i + 1] as number) - n0 - SPAN_NUMS + TIMES;
       const m = (strAt[i + 1] as number) - s0;
       const slot = this.#place(k, m);
       if (slot < 0) continue;
       const n = this.#spanNum[slot] as number;
       const s = this.#spanStr[slot] as number;
+      const fixed = this.#fixed;
+      const f = slot * FIXED;
+      fixed[f] = bn[n0] as number;
+      fixed[f + 1] = bn[n0 + 1] as number;
+      fixed[f + 2] = bn[n0 + 2] as number;
+      fixed[f + 3] = bn[n0 + 3] as number;
+      fixed[f + 4] = bn[n0 + 4] as number;
+      fixed[f + 5] = bn[n0 + 7] as number;
+      fixed[f + 6] = bn[n0 + 8] as number;
       const nums = this.#nums;
+      nums[n] = bn[n0 + 5] as number;
+      nums[n + 1] = bn[n0 + 6] as number;
+      for (let j = TIMES, d = n0 + SPAN_NUMS - TIMES; j < k; j++) nums[n + j] = bn[d + j] as number;
       const strs = this.#strs;
-      for (let j = 0; j < k; j++) nums[n + j] = bn[n0 + j] as number;
       for (let j = 0; j < m; j++) strs[s + j] = bs[s0 + j] as string;
       const hi = traceHi[i] as number;
       const lo = traceLo[i] as number;
@@ -455,8 +477,38 @@ export class TraceStore {
     const id = idText(this.#traceHi[t] as number, this.#traceLo[t] as number);
     const spans: Span[] = [];
     for (let s = this.#first[t] as number; s >= 0; s = this.#spanNext[s] as number)
-      spans.push(spanAt(id, this.#nums, this.#strs, this.#spanNum[s] as number, this.#spanStr[s] as number));
+      spans.push(this.#span(id, s));
     return { trace_id: id, spans, received: this.#received[t] as number };
+  }
+
+  #span(traceId: string, slot: number): Span {
+    const fixed = this.#fixed;
+    const f = slot * FIXED;
+    const n = this.#spanNum[slot] as number;
+    const s = this.#spanStr[slot] as number;
+    const nums = this.#nums;
+    const strs = this.#strs;
+    const metaKeys = (keySets[fixed[f + 5] as number] as KeySet).keys;
+    const metricKeys = (keySets[fixed[f + 6] as number] as KeySet).keys;
+    const meta: Record<string, string> = {};
+    for (let i = 0; i < metaKeys.length; i++) meta[metaKeys[i] as string] = strs[s + SPAN_STRS + i] as string;
+    const metrics: Record<string, number> = {};
+    for (let i = 0; i < metricKeys.length; i++)
+      metrics[metricKeys[i] as string] = nums[n + TIMES + i] as number;
+    return {
+      trace_id: traceId,
+      span_id: idText(fixed[f] as number, fixed[f + 1] as number),
+      parent_id: idText(fixed[f + 2] as number, fixed[f + 3] as number),
+      name: strs[s] as string,
+      service: strs[s + 1] as string,
+      resource: strs[s + 2] as string,
+      type: strs[s + 3] as string,
+      error: fixed[f + 4] as number,
+      start: nums[n] as number,
+      duration: nums[n + 1] as number,
+      meta,
+      metrics,
+    };
   }
 
   /** The trace with this id (decimal low 64 bits or hex). */
@@ -486,13 +538,12 @@ export class TraceStore {
       if (query.since !== undefined && (this.#received[t] as number) < query.since) break;
       let hit = false;
       for (let s = slot; s >= 0 && !hit; s = this.#spanNext[s] as number) {
-        const n = this.#spanNum[s] as number;
         const o = this.#spanStr[s] as number;
         hit =
           (service === undefined || this.#strs[o + 1] === service) &&
           (resource === undefined || this.#strs[o + 2] === resource) &&
           (name === undefined || this.#strs[o] === name) &&
-          (error === undefined || (this.#nums[n + 4] === 1) === error);
+          (error === undefined || (this.#fixed[s * FIXED + 4] === 1) === error);
       }
       if (hit) out.push(this.#materialise(t));
     }

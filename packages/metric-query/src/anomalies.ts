@@ -143,8 +143,27 @@ function denseBands(
     lo.fill(Number.NaN, d, count);
     return;
   }
-  // Full window: fixed ranks (at + 1 < window always holds for window >= 2).
-  const W = window;
+  slide(x, s, size, window, d, count, bounds, up, lo);
+}
+
+/**
+ * The full-window steps d..count-1 of denseBands. A function of its own, small, so V8 compiles
+ * its loop to optimized code quickly (after a full GC drops that code, too).
+ */
+function slide(
+  x: Float64Array,
+  s: Float64Array,
+  size: number,
+  W: number,
+  from: number,
+  count: number,
+  bounds: number,
+  up: Float64Array,
+  lo: Float64Array,
+): void {
+  const m = x.length;
+  let d = from;
+  // Fixed ranks (at + 1 < W always holds for W >= 2).
   const p1 = 0.25 * (W - 1);
   const a1 = Math.floor(p1) + 1;
   const f1 = p1 - (a1 - 1);

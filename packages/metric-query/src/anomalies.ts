@@ -13,8 +13,8 @@
  * step reads the quantiles by index, then replaces the oldest point by the new one with one shift
  * of the entries between their two ranks. Both ranks are found by branch-free binary searches
  * (6 steps for the 60-point window) made one step early, on the window before the previous
- * shift, and corrected by that shift's removed and added point: the searches then never wait for
- * the shift they follow, and no search branch can be mispredicted.
+ * step's shift, and corrected by that step's removed and added point: a step's searches do not
+ * wait for the shift before it, and no search branch can be mispredicted.
  */
 
 export const ANOMALY_WINDOW = 60;
@@ -147,8 +147,9 @@ function denseBands(
 }
 
 /**
- * The full-window steps d..count-1 of denseBands. A function of its own, small, so V8 compiles
- * its loop to optimized code quickly (after a full GC drops that code, too).
+ * The full-window steps from..count-1 of denseBands. A small function of its own: V8 soon gives
+ * it regular optimized code, where it otherwise recompiled an on-stack-replacement copy of the
+ * whole band function after every full GC (seen in the bench, which collects between runs).
  */
 function slide(
   x: Float64Array,

@@ -126,6 +126,35 @@ describe('trace intake protocol', () => {
     expect(t.ctx.intake.stats.errors.get('undecodable trace payload')).toBe(1000);
   }, 60_000);
 
+  it('keeps every span of large bodies sent concurrently (bodies read into reused buffers)', async () => {
+    // ~1-2 MB bodies (pooled), 6 at a time over 3 rounds: each buffer serves several bodies.
+    const bodies = Array.from({ length: 18 }, (_, b) => {
+      const traces = Array.from({ length: 1500 + b * 50 }, (_, i) => [
+        v04Span({
+          trace_id: BigInt(1_000_000 * (b + 1) + i),
+          span_id: BigInt(i + 1),
+          resource: `GET /big/${b}`,
+          meta: { env: 'big', 'http.url': `http://x/${b}/${i}` },
+        }),
+      ]);
+      return { b, n: traces.length, body: encodeBig(traces) };
+    });
+    expect(bodies[0]?.body.length).toBeGreaterThan(64 * 1024);
+    for (let k = 0; k < bodies.length; k += 6) {
+      const statuses = await Promise.all(
+        bodies.slice(k, k + 6).map(async ({ body }) => (await put('/v0.4/traces', body)).status),
+      );
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    }
+    for (const { b, n } of bodies) {
+      for (const i of [0, Math.floor(n / 2), n - 1]) {
+        const span = t.ctx.traces.get(String(1_000_000 * (b + 1) + i))?.spans[0];
+        expect(span?.resource).toBe(`GET /big/${b}`);
+        expect(span?.meta['http.url']).toBe(`http://x/${b}/${i}`);
+      }
+    }
+  });
+
   it('answers 413 over the size limit', async () => {
     const res = await fetch(`${url}/v0.4/traces`, {
       method: 'PUT',

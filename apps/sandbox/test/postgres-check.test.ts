@@ -95,8 +95,9 @@ describe('postgres check', () => {
     try {
       await checks.runAll();
       const now = Math.floor(Date.now() / 1000);
-      const [conn] = [...t.ctx.metrics.series('postgresql.connections', now - 60, now + 60)].filter((s) =>
-        s.tags.includes('db:test'),
+      // This check's own series: the sandbox may run its own postgres check on the same database.
+      const [conn] = [...t.ctx.metrics.series('postgresql.connections', now - 60, now + 60)].filter(
+        (s) => s.tags.includes('db:test') && s.tags.includes('db_instance:test-primary'),
       );
       expect(conn?.tags).toEqual(
         expect.arrayContaining(['db:test', 'db_instance:test-primary', `host:${HOST}`, 'role:database']),

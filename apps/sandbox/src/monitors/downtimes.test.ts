@@ -38,7 +38,9 @@ describe('downtimes in America/New_York: weeknights 19:00-09:00 and weekends', (
   const downtimeIds: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await startHarness(ny('2026-11-24T09:50:00')); // a Tuesday
+    // A Tuesday. The clock runs to Saturday and the preview reads Tuesday's points back: keep a
+    // week, or the once-a-minute retention trim may drop them first (24 h by default).
+    h = await startHarness(ny('2026-11-24T09:50:00'), { SANDBOX_RETENTION: '168h' });
     const weeknights = await h.downtimes.createDowntime({
       body: recurring(
         'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',

@@ -93,7 +93,7 @@ describe('metric checkpoint files', () => {
       const a = new MetricStore();
       const c = new Checkpoint(dir);
       c.load(a, 0);
-      // Tags mostly of 2- to 4-byte characters: the 1 MB read boundaries fall inside them.
+      // Tags mostly of 2- to 4-byte characters: the 64 KB read boundaries fall inside them.
       for (let k = 0; k < 3000; k++) {
         const tags = [`host:h${k}`, `name:${'\u00e9'.repeat(300)}-\u20ac-\u{1F600}-${k}`];
         for (let i = 0; i < 10; i++)

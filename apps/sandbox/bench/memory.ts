@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@dd-challenge/config';
 import { decodeV04 } from '../src/intake/trace-decode.ts';
+import { Checkpoint } from '../src/metrics/checkpoint.ts';
 import { newSketch } from '../src/metrics/sketch.ts';
 import { normalizeTags } from '../src/metrics/store.ts';
 import { startSandbox } from '../src/sandbox.ts';
@@ -66,10 +67,30 @@ const rssMb = () => {
   return mb(process.memoryUsage().rss);
 };
 /** RSS and where it is: the JS heap in use, and typed-array memory outside it. */
+/** A field of /proc/self/status in MB (Linux; undefined elsewhere). */
+const status = (field: string): number | undefined => {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? mb(Number(m[1]) * 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+/**
+ * RSS and where it is: the JS heap in use, typed-array memory outside it, and the RSS split into
+ * private memory (anon) and pages of files (file: mostly the node binary's code, shared and
+ * clean).
+ */
 const usage = () => {
   const rss = rssMb();
   const u = process.memoryUsage();
-  return { rss, heap_used: mb(u.heapUsed), array_buffers: mb(u.arrayBuffers) };
+  return {
+    rss,
+    rss_anon: status('RssAnon'),
+    rss_file: status('RssFile'),
+    heap_used: mb(u.heapUsed),
+    array_buffers: mb(u.arrayBuffers),
+  };
 };
 
 const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
@@ -223,6 +244,11 @@ while (added < 100_000) {
 }
 const full = usage();
 stamp('spans stored');
+// What the running sandbox also does every 10 min (Metrics.tick) and at stop: write the
+// checkpoint snapshot of the whole store. Reported beside the stages, not one of them.
+new Checkpoint(join(work, 'snapshot')).snapshot(store);
+const afterSnapshot = usage();
+const peakRss = mb(process.resourceUsage().maxRSS * 1024);
 await sandbox.close();
 rmSync(work, { recursive: true, force: true });
 
@@ -235,7 +261,13 @@ const result = {
     points: (series.length + dists.length) * POINTS,
   },
   spans: ctx.traces.spanCount,
-  mb: { sandbox_started: baseline, with_24h_metrics: afterMetrics, with_metrics_and_spans: full },
+  mb: {
+    sandbox_started: baseline,
+    with_24h_metrics: afterMetrics,
+    with_metrics_and_spans: full,
+    then_after_a_checkpoint_snapshot: afterSnapshot,
+    peak_rss: peakRss,
+  },
   agent_data_mb: Number((full.rss - baseline.rss).toFixed(1)),
   budget_mb: BUDGET_MB,
   launched_as: { env: launch.env, flags: [...launch.flags, '--expose-gc'] },

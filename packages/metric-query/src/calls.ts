@@ -26,7 +26,7 @@ function stringArg(e: CallExpr, i: number): string | undefined {
 /** Evaluates a function call over [from, to], reading history first where the function needs it. */
 export function evalCall(e: CallExpr, ctx: EvalContext, from: number, to: number): Evaluated {
   const inner = e.args[0]!;
-  const interval = intervalOf(inner, ctx.interval);
+  const interval = Math.max(intervalOf(inner, ctx.interval), ctx.minInterval ?? 0);
   const target = makeGrid(from, to, interval);
   const shift = shiftOf(e.name, numberArg(e, 1));
   if (shift !== undefined) {

@@ -601,6 +601,57 @@ describe('default interval keeps about 300 points, like Datadog', () => {
     it(desc, () => expect(defaultInterval(0, input)).toBe(expected));
 });
 
+describe('no series passes 1,500 points, whatever interval or rollup asks (as Datadog)', () => {
+  // A week of 10 s points: value = the index of its 600 s bucket, so a bucket's average is exact.
+  const start = 1_700_006_400; // a multiple of 600 and of 86,400
+  const n = 60_480;
+  const week = memorySource([
+    gauge(
+      'w',
+      ['host:a'],
+      Array.from({ length: n }, (_, i): [number, number] => [start + i * 10, Math.floor(i / 60)]),
+    ),
+  ]);
+  const to = start + n * 10 - 1;
+  const table = [
+    { desc: 'interval=10 over a week -> 600 s', query: 'avg:w{*}', interval: 10, expected: 600 },
+    { desc: '.rollup(avg, 10) over a week -> 600 s', query: 'avg:w{*}.rollup(avg, 10)', expected: 600 },
+    { desc: 'a coarser request is kept', query: 'avg:w{*}', interval: 7200, expected: 7200 },
+    {
+      desc: 'anomalies() at interval=10 -> 600 s',
+      query: "anomalies(avg:w{*}, 'basic', 2)",
+      interval: 10,
+      expected: 600,
+    },
+  ];
+  for (const { desc, query, interval, expected } of table) {
+    it(desc, () => {
+      const r = evaluate(query, { source: week, from: start, to, ...(interval ? { interval } : {}) });
+      if (!r.ok) throw new Error(r.error.message);
+      const [series] = r.value.series;
+      expect(series?.interval).toBe(expected);
+      expect(series?.pointlist.length).toBe(Math.ceil((n * 10) / expected));
+      expect(series?.pointlist.length).toBeLessThanOrEqual(1500);
+      if (expected === 600) {
+        // Each 600 s bucket averages its own 60 points: bucket k is exactly k.
+        expect(series?.pointlist.slice(0, 3)).toEqual(
+          pts([
+            [start, 0],
+            [start + 600, 1],
+            [start + 1200, 2],
+          ]),
+        );
+      }
+    });
+  }
+  it('a day may have 1,440 one-minute points, not 8,640 of 10 s', () => {
+    const r = evaluate('avg:w{*}', { source: week, from: start, to: start + 86_399, interval: 10 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.series[0]?.interval).toBe(60);
+    expect(r.value.series[0]?.pointlist.length).toBe(1440);
+  });
+});
+
 describe('response shape', () => {
   it('is the /api/v1/query body', () => {
     const r = evaluate('avg:cpu{env:prod} by {host}', { source, from: 0, to: 5, interval: 10 });

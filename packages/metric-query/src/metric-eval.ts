@@ -50,7 +50,7 @@ function groupScope(scopeText: string, tags: readonly string[]): string {
 export function evalMetric(m: MetricExpr, ctx: EvalContext, from: number, to: number): Evaluated {
   const rollup = m.modifiers.find((x) => x.kind === 'rollup');
   const fill = m.modifiers.find((x) => x.kind === 'fill');
-  const grid = makeGrid(from, to, rollup?.seconds ?? ctx.interval);
+  const grid = makeGrid(from, to, Math.max(rollup?.seconds ?? ctx.interval, ctx.minInterval ?? 0));
   const matches = compileScope(m.scope);
   const agg = m.aggregator ?? 'avg';
   const scopeText = formatScope(m.scope);

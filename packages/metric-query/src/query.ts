@@ -4,7 +4,7 @@ import { evalExpr } from './evaluate.ts';
 import { format } from './format.ts';
 import { parse } from './parser.ts';
 import { buildResponse, type QueryResponse } from './response.ts';
-import { defaultInterval, makeGrid } from './rollup.ts';
+import { defaultInterval, makeGrid, minimumInterval } from './rollup.ts';
 import { unresolvedVariables } from './select.ts';
 import type { SeriesSource } from './source.ts';
 import { substituteTemplateVariables, type TemplateVariables } from './template.ts';
@@ -14,7 +14,10 @@ export interface EvaluateOptions {
   /** UNIX seconds. */
   readonly from: number;
   readonly to: number;
-  /** Rollup interval in seconds; by default chosen from the range to keep about 300 points. */
+  /**
+   * Rollup interval in seconds; by default chosen from the range to keep about 300 points. One
+   * giving more than 1,500 points over the range is coarsened to the smallest that does not.
+   */
   readonly interval?: number;
   /** Values for `$var` in scopes, substituted before evaluation. */
   readonly templateVariables?: TemplateVariables;
@@ -71,8 +74,10 @@ export function evaluate(query: string | Expr, options: EvaluateOptions): ParseR
       );
     }
     const { from, to } = options;
-    const interval = options.interval ?? defaultInterval(from, to);
-    const r = evalExpr(expr, { source: options.source, interval }, from, to);
+    // A requested interval finer than 1,500 points over the range is coarsened, as Datadog does.
+    const minInterval = minimumInterval(from, to);
+    const interval = Math.max(options.interval ?? defaultInterval(from, to), minInterval);
+    const r = evalExpr(expr, { source: options.source, interval, minInterval }, from, to);
     const groupBy = firstMetric(expr)?.groupBy ?? [];
     return { ok: true, value: buildResponse(text, groupBy, r, from, to, makeGrid(from, to, interval)) };
   } catch (e) {

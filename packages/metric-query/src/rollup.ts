@@ -18,6 +18,12 @@ const NICE_INTERVALS = [
   2_592_000,
 ];
 export const MAX_POINTS = 300;
+/**
+ * The most points a series of /api/v1/query has: Datadog rolls up further rather than return more
+ * (DOC dashboards/functions/rollup, "a series can have up to 1500 points"), whatever the
+ * requested interval or `.rollup()` asks.
+ */
+export const MAX_SERIES_POINTS = 1500;
 /** Beyond this many buckets an explicit interval is coarsened (Datadog overrides it too). */
 export const MAX_BUCKETS = 100_000;
 /**
@@ -28,6 +34,13 @@ export function defaultInterval(from: number, to: number): number {
   const span = Math.max(0, to - from);
   for (const i of NICE_INTERVALS) if (span / i <= MAX_POINTS) return i;
   return Math.ceil(span / MAX_POINTS / 86_400) * 86_400;
+}
+
+/** The smallest of Datadog's intervals that keeps [from, to] within MAX_SERIES_POINTS buckets. */
+export function minimumInterval(from: number, to: number): number {
+  const span = Math.max(0, to - from);
+  for (const i of NICE_INTERVALS) if (span / i <= MAX_SERIES_POINTS) return i;
+  return Math.ceil(span / MAX_SERIES_POINTS / 86_400) * 86_400;
 }
 
 /** The grid covering [from, to] with buckets aligned to UNIX time. */

@@ -26,6 +26,11 @@ export interface EvalContext {
   readonly source: SeriesSource;
   /** The rollup interval of metric queries without an explicit `.rollup(…, seconds)`. */
   readonly interval: number;
+  /**
+   * The finest interval any series may come out on, explicit `.rollup(…, seconds)` included:
+   * `evaluate()` sets it so no series passes Datadog's 1,500 points (monitors leave it unset).
+   */
+  readonly minInterval?: number;
 }
 
 /** Evaluates an expression over [from, to] (UNIX seconds, inclusive). */

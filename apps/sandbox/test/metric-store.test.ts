@@ -123,21 +123,23 @@ describe('metric store blocks', () => {
       kind: fc.constant('run' as const),
       from: fc.integer({ min: 0, max: 12_000 }),
       n: fc.integer({ min: 1, max: 3000 }),
+      // Evenly spaced points keep no seconds column until one lands off the step.
+      step: fc.integer({ min: 1, max: 15 }),
     }),
     fc.record({
       kind: fc.constant('point' as const),
-      t: fc.integer({ min: 0, max: 15_000 }),
+      t: fc.integer({ min: 0, max: 60_000 }),
       add: fc.boolean(),
     }),
-    fc.record({ kind: fc.constant('trim' as const), t: fc.integer({ min: 0, max: 15_000 }) }),
+    fc.record({ kind: fc.constant('trim' as const), t: fc.integer({ min: 0, max: 60_000 }) }),
   );
 
   it('a series in blocks keeps the points a sorted map keeps', () => {
     fc.assert(
       fc.property(
         fc.array(op, { maxLength: 12 }),
-        fc.integer({ min: 0, max: 15_000 }),
-        fc.integer({ min: 0, max: 15_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
         (ops, a, b) => {
           const s = new Series('m', [], 'gauge', 10);
           const model = new Map<number, number>();
@@ -148,7 +150,7 @@ describe('metric store blocks', () => {
             model.set(t, add ? (model.get(t) ?? 0) + value : value);
           };
           for (const o of ops) {
-            if (o.kind === 'run') for (let i = 0; i < o.n; i++) put(o.from + i, ++v, false);
+            if (o.kind === 'run') for (let i = 0; i < o.n; i++) put(o.from + i * o.step, ++v, false);
             else if (o.kind === 'point') put(o.t, ++v, o.add);
             else {
               s.trim(o.t);
@@ -156,11 +158,19 @@ describe('metric store blocks', () => {
               for (const t of model.keys()) if (t < o.t) model.delete(t);
             }
           }
-          const [from, to] = a <= b ? [a, b] : [b, a];
-          const want = [...model.entries()].filter(([t]) => t >= from && t <= to).sort((x, y) => x[0] - y[0]);
-          const w = s.window(from, to);
-          expect(Array.from(w.times)).toEqual(want.map(([t]) => t));
-          expect(Array.from(w.values)).toEqual(want.map(([, x]) => x));
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          for (const [from, to] of [
+            [lo, hi],
+            [lo, lo + 25],
+            [hi - 7, hi + 0.5],
+          ] as const) {
+            const want = [...model.entries()]
+              .filter(([t]) => t >= from && t <= to)
+              .sort((x, y) => x[0] - y[0]);
+            const w = s.window(from, to);
+            expect(Array.from(w.times)).toEqual(want.map(([t]) => t));
+            expect(Array.from(w.values)).toEqual(want.map(([, x]) => x));
+          }
           expect(s.length).toBe(model.size);
           const all = [...model.keys()].sort((x, y) => x - y);
           if (all.length > 0) {
@@ -170,8 +180,19 @@ describe('metric store blocks', () => {
           expect(cut).toBeGreaterThanOrEqual(0);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
+  });
+
+  it('a small evenly spaced series trimmed, then grown, keeps its seconds', () => {
+    const s = new Series('m', [], 'gauge', 10);
+    for (let i = 0; i < 10; i++) s.add(100 + i * 10, i, 'replace');
+    s.trim(130);
+    for (let i = 10; i < 40; i++) s.add(100 + i * 10, i, 'replace');
+    const w = s.window(0, 1e6);
+    expect(Array.from(w.times)).toEqual(Array.from({ length: 37 }, (_, i) => 130 + i * 10));
+    expect(Array.from(w.values)).toEqual(Array.from({ length: 37 }, (_, i) => 3 + i));
+    expect([s.firstTime, s.lastTime]).toEqual([130, 490]);
   });
 
   it('a day of 10 s points fills whole blocks and a window across them is one sorted copy', () => {

@@ -16,7 +16,14 @@ export const POINTS_PER_BLOCK = 2048;
 const FIRST_BLOCK = 16;
 
 interface Block {
-  times: Uint32Array;
+  /**
+   * Seconds of each point, or undefined while the block's points are evenly spaced (a series fed
+   * every 10 s): point i is then at t0 + i * step, and the block holds only its values.
+   */
+  times: Uint32Array | undefined;
+  t0: number;
+  /** 0 until the block has two points. */
+  step: number;
   values: Float64Array;
   /** Kept points are [start, end). */
   start: number;
@@ -24,13 +31,46 @@ interface Block {
 }
 
 function newBlock(size: number): Block {
-  return { times: new Uint32Array(size), values: new Float64Array(size), start: 0, end: 0 };
+  return { times: undefined, t0: 0, step: 0, values: new Float64Array(size), start: 0, end: 0 };
+}
+
+/** Time of point i of a block. */
+function timeOf(b: Block, i: number): number {
+  return b.times === undefined ? b.t0 + i * b.step : (b.times[i] as number);
+}
+
+/** Gives an evenly spaced block its seconds column (a point off the step, or a late one). */
+function materialize(b: Block): Uint32Array {
+  if (b.times === undefined) {
+    const times = new Uint32Array(b.values.length);
+    for (let i = 0; i < b.end; i++) times[i] = b.t0 + i * b.step;
+    b.times = times;
+  }
+  return b.times;
+}
+
+/** First index in [lo, hi) of block b whose time is >= t (hi when none). */
+function lowerBound(b: Block, lo: number, hi: number, t: number): number {
+  const times = b.times;
+  if (times === undefined) {
+    if (lo >= hi) return lo;
+    if (b.step === 0) return timeOf(b, lo) < t ? lo + 1 : lo;
+    const i = Math.ceil((t - b.t0) / b.step);
+    return Math.min(Math.max(i, lo), hi);
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * One series in columns: seconds in Uint32, values in Float64 (12 bytes a point), in blocks of
- * POINTS_PER_BLOCK points sorted by time (the first block of a new series starts small), trimmed
- * from the front by retention.
+ * One series in columns: values in Float64 and seconds in Uint32 (12 bytes a point; 8 while the
+ * points are evenly spaced, their seconds then computed), in blocks of POINTS_PER_BLOCK points
+ * sorted by time (the first block of a new series starts small), trimmed from the front by
+ * retention.
  */
 export class Series {
   readonly metric: string;
@@ -53,12 +93,12 @@ export class Series {
 
   get firstTime(): number {
     const b = this.#blocks[0];
-    return b === undefined ? Number.NaN : (b.times[b.start] as number);
+    return b === undefined ? Number.NaN : timeOf(b, b.start);
   }
 
   get lastTime(): number {
     const b = this.#blocks[this.#blocks.length - 1];
-    return b === undefined ? Number.NaN : (b.times[b.end - 1] as number);
+    return b === undefined ? Number.NaN : timeOf(b, b.end - 1);
   }
 
   /** Index of the first block whose last time is >= t (blocks.length when none). */
@@ -68,7 +108,7 @@ export class Series {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const b = this.#blocks[mid] as Block;
-      if ((b.times[b.end - 1] as number) < t) lo = mid + 1;
+      if (timeOf(b, b.end - 1) < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -76,12 +116,15 @@ export class Series {
 
   /** Doubles a block smaller than a full one (only a series' first block is). */
   static #grow(b: Block): void {
-    const size = Math.min(POINTS_PER_BLOCK, b.times.length * 2);
-    const times = new Uint32Array(size);
+    const size = Math.min(POINTS_PER_BLOCK, b.values.length * 2);
     const values = new Float64Array(size);
-    times.set(b.times.subarray(b.start, b.end));
     values.set(b.values.subarray(b.start, b.end));
-    b.times = times;
+    if (b.times === undefined) b.t0 += b.start * b.step;
+    else {
+      const times = new Uint32Array(size);
+      times.set(b.times.subarray(b.start, b.end));
+      b.times = times;
+    }
     b.values = values;
     b.end -= b.start;
     b.start = 0;
@@ -92,18 +135,23 @@ export class Series {
     const t = Math.floor(time);
     const blocks = this.#blocks;
     let last = blocks[blocks.length - 1];
-    if (last === undefined || t > (last.times[last.end - 1] as number)) {
+    if (last === undefined || t > timeOf(last, last.end - 1)) {
       if (last === undefined) {
         last = newBlock(FIRST_BLOCK);
         blocks.push(last);
-      } else if (last.end === last.times.length) {
-        if (last.times.length < POINTS_PER_BLOCK) Series.#grow(last);
+      } else if (last.end === last.values.length) {
+        if (last.values.length < POINTS_PER_BLOCK) Series.#grow(last);
         else {
           last = newBlock(POINTS_PER_BLOCK);
           blocks.push(last);
         }
       }
-      last.times[last.end] = t;
+      if (last.times === undefined) {
+        if (last.end === 0) last.t0 = t;
+        else if (last.end === 1) last.step = t - last.t0;
+        else if (t !== last.t0 + last.end * last.step) materialize(last);
+      }
+      if (last.times !== undefined) last.times[last.end] = t;
       last.values[last.end] = value;
       last.end++;
       this.#length++;
@@ -111,17 +159,19 @@ export class Series {
     }
     const k = Math.min(this.#blockFor(t), blocks.length - 1);
     let b = blocks[k] as Block;
-    let i = lowerBound(b.times, b.start, b.end, t);
-    if (i < b.end && b.times[i] === t) {
+    let i = lowerBound(b, b.start, b.end, t);
+    if (i < b.end && timeOf(b, i) === t) {
       b.values[i] = mode === 'add' ? (b.values[i] as number) + value : value;
       return;
     }
-    if (b.end === b.times.length) {
-      if (b.times.length < POINTS_PER_BLOCK) {
+    // A point between two others: the block keeps its seconds from now on.
+    materialize(b);
+    if (b.end === b.values.length) {
+      if (b.values.length < POINTS_PER_BLOCK) {
         i -= b.start;
         Series.#grow(b);
       } else if (b.start > 0) {
-        b.times.copyWithin(0, b.start, b.end);
+        materialize(b).copyWithin(0, b.start, b.end);
         b.values.copyWithin(0, b.start, b.end);
         i -= b.start;
         b.end -= b.start;
@@ -130,7 +180,7 @@ export class Series {
         // A full block takes a point in its middle (history sent late): split it in two.
         const half = newBlock(POINTS_PER_BLOCK);
         const mid = b.end >>> 1;
-        half.times.set(b.times.subarray(mid, b.end));
+        materialize(half).set(materialize(b).subarray(mid, b.end));
         half.values.set(b.values.subarray(mid, b.end));
         half.end = b.end - mid;
         b.end = mid;
@@ -141,9 +191,10 @@ export class Series {
         }
       }
     }
-    b.times.copyWithin(i + 1, i, b.end);
+    const times = materialize(b);
+    times.copyWithin(i + 1, i, b.end);
     b.values.copyWithin(i + 1, i, b.end);
-    b.times[i] = t;
+    times[i] = t;
     b.values[i] = value;
     b.end++;
     this.#length++;
@@ -161,12 +212,18 @@ export class Series {
     }
     const first = this.#blocks[0];
     if (first === undefined) return;
-    const start = lowerBound(first.times, first.start, first.end, cutoff);
+    const start = lowerBound(first, first.start, first.end, cutoff);
     this.#length -= start - first.start;
     first.start = start;
   }
 
-  /** The points within [from, to]: views when they lie in one block, else copies. */
+  /** Seconds of points [s, e) of block b into `out` at `o`. */
+  static #copyTimes(b: Block, s: number, e: number, out: Uint32Array, o: number): void {
+    if (b.times !== undefined) out.set(b.times.subarray(s, e), o);
+    else for (let i = s; i < e; i++) out[o++] = b.t0 + i * b.step;
+  }
+
+  /** The points within [from, to]: views when they lie in one block with its seconds, else copies. */
   window(from: number, to: number): SeriesData {
     const hi = Math.floor(to) + 1;
     const ka = this.#blockFor(from);
@@ -176,11 +233,15 @@ export class Series {
     if (ka <= kb) {
       const first = this.#blocks[ka] as Block;
       const last = this.#blocks[kb] as Block;
-      const a = lowerBound(first.times, first.start, first.end, from);
-      const z = lowerBound(last.times, last.start, last.end, hi);
+      const a = lowerBound(first, first.start, first.end, from);
+      const z = lowerBound(last, last.start, last.end, hi);
       if (ka === kb) {
-        times = first.times.subarray(a, z);
         values = first.values.subarray(a, z);
+        if (first.times !== undefined) times = first.times.subarray(a, z);
+        else if (z > a) {
+          times = new Uint32Array(z - a);
+          Series.#copyTimes(first, a, z, times, 0);
+        }
       } else {
         let n = first.end - a + (z - last.start);
         for (let k = ka + 1; k < kb; k++) {
@@ -194,7 +255,7 @@ export class Series {
           const b = this.#blocks[k] as Block;
           const s = k === ka ? a : b.start;
           const e = k === kb ? z : b.end;
-          times.set(b.times.subarray(s, e), o);
+          Series.#copyTimes(b, s, e, times, o);
           values.set(b.values.subarray(s, e), o);
           o += e - s;
         }
@@ -208,16 +269,6 @@ const EMPTY_TIMES = new Uint32Array(0);
 const EMPTY_VALUES = new Float64Array(0);
 const EMPTY_KEYS = new Int32Array(0);
 const EMPTY_COUNTS = new Float32Array(0);
-
-/** First index in [lo, hi) whose time is >= t (hi when none). */
-function lowerBound(times: Uint32Array, lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Buckets per block of a distribution's bucket columns (60 bytes a bucket: 30 KB a block). */
 export const BUCKETS_PER_BLOCK = 512;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Span } from '../src/intake/trace-decode.ts';
+import type { Span } from '../src/intake/trace-span.ts';
 import { TraceStore } from '../src/intake/trace-store.ts';
 
 function span(over: Partial<Span>): Span {

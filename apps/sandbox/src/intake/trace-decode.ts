@@ -1,156 +1,26 @@
-/** A span as the sandbox keeps it; ids are exact unsigned 64-bit decimals (dd-trace logs them so). */
-export interface Span {
-  readonly trace_id: string;
-  readonly span_id: string;
-  /** '0' for a root span. */
-  readonly parent_id: string;
-  readonly name: string;
-  readonly service: string;
-  readonly resource: string;
-  readonly type: string;
-  readonly error: number;
-  /** Nanoseconds since the epoch (a float: exact to ~0.25 µs). */
-  readonly start: number;
-  /** Nanoseconds. */
-  readonly duration: number;
-  readonly meta: Readonly<Record<string, string>>;
-  readonly metrics: Readonly<Record<string, number>>;
-}
-
-/** A decoding problem, answered 400 with its message. */
-export class TraceDecodeError extends Error {}
+// The v0.4 and v0.5 trace payload decoder: dd-trace's msgpack bodies straight into compact span
+// columns (DecodedBatch, laid out as trace-span.ts says), and back to Span objects. The byte
+// cursor, its msgpack primitives, the string interning tables and the span decoding stay in this
+// one module on purpose: the cursor is module state, and V8 keeps a module's own variables in
+// context slots but an exported `let` in a Cell that every access goes through. With the cursor
+// and primitives in a module of their own (read as live bindings, or through small functions),
+// decoding the captured dd-trace payloads took about 10% more CPU.
+import {
+  childOf,
+  dataViewOf,
+  entryOf,
+  type KeyEntry,
+  type KeyNode,
+  type KeySet,
+  keySetOfNode,
+  keySets,
+  ROOT,
+} from './trace-keys.ts';
+import { fail, idText, SPAN_NUMS, SPAN_STRS, type Span } from './trace-span.ts';
 
 // The Agent's normaliser defaults (pkg/trace/traceutil/normalize.go).
 const DEFAULT_SERVICE = 'unnamed-service';
 const DEFAULT_NAME = 'unnamed_operation';
-
-// ---------------------------------------------------------------------------------------------
-// The compact span layout, shared with the store (trace-store.ts).
-// Per span, `nums`: span id high 32 bits, low 32 bits, parent id high, low, error (0/1), start,
-// duration, meta key-set index, metrics key-set index, then the metric values in key-set order;
-// `strs`: name, service, resource, type, then the meta values in key-set order.
-export const SPAN_NUMS = 9;
-export const SPAN_STRS = 4;
-
-/** The keys of a meta or metrics map, kept once; the positions the trace metrics read. */
-export interface KeySet {
-  readonly index: number;
-  readonly keys: readonly string[];
-  /** Position of the last `env`, `http.status_code`, `version` key (meta), or -1. */
-  readonly env: number;
-  readonly status: number;
-  readonly version: number;
-  /** Position of the last `_dd.top_level`, `_dd.measured` key (metrics), or -1. */
-  readonly topLevel: number;
-  readonly measured: number;
-}
-
-/** Every key set seen (they repeat from span to span); index 0 is the empty one. */
-export const keySets: KeySet[] = [];
-
-/** One distinct map key: its string and UTF-8 bytes, and the last value seen under it. */
-class KeyEntry {
-  readonly str: string;
-  /** The key's UTF-8 bytes (a DataView: compared four bytes at a time). */
-  readonly bytes: DataView;
-  // Meta values repeat under most keys (env, version, service, runtime-id...): the last one is
-  // compared byte for byte and its string reused. Keys whose values keep changing stop trying.
-  valueBytes: DataView | undefined = undefined;
-  valueLength = -1;
-  value = '';
-  hits = 0;
-  misses = 0;
-  constructor(str: string) {
-    this.str = str;
-    this.bytes = dataViewOf(Buffer.from(str, 'utf8'));
-  }
-}
-
-function dataViewOf(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
-/** A node of the key-sequence trie: the key sets are its paths from the root. */
-class KeyNode {
-  readonly entry: KeyEntry | undefined;
-  readonly parent: KeyNode | undefined;
-  readonly children: KeyNode[] = [];
-  map: Map<KeyEntry, KeyNode> | undefined = undefined;
-  keySet = -1;
-  constructor(entry: KeyEntry | undefined, parent: KeyNode | undefined) {
-    this.entry = entry;
-    this.parent = parent;
-  }
-}
-
-const MAX_LISTED_CHILDREN = 8;
-const ROOT = new KeyNode(undefined, undefined);
-const entries = new Map<string, KeyEntry>();
-
-/**
- * Distinct keys and key-sequence trie nodes are kept for good (stored spans refer to their key
- * sets), so their number is bounded: a payload needing more gets 400. Real tracers use a few
- * hundred; a client making up keys would otherwise grow the sandbox without end.
- */
-export const keyLimits = { maxKeys: 100_000, maxNodes: 200_000 };
-let nodeCount = 0;
-
-function entryOf(key: string): KeyEntry {
-  let e = entries.get(key);
-  if (e === undefined) {
-    if (entries.size >= keyLimits.maxKeys)
-      fail(`too many distinct meta/metrics keys (the sandbox keeps at most ${keyLimits.maxKeys})`);
-    e = new KeyEntry(key);
-    entries.set(key, e);
-  }
-  return e;
-}
-
-function childOf(node: KeyNode, entry: KeyEntry): KeyNode {
-  for (const c of node.children) if (c.entry === entry) return c;
-  let c = node.map?.get(entry);
-  if (c === undefined) {
-    if (nodeCount >= keyLimits.maxNodes)
-      fail(
-        `too many distinct meta/metrics key lists (the sandbox keeps at most ${keyLimits.maxNodes} keys in them)`,
-      );
-    nodeCount++;
-    c = new KeyNode(entry, node);
-    if (node.children.length < MAX_LISTED_CHILDREN) node.children.push(c);
-    else {
-      if (node.map === undefined) node.map = new Map();
-      node.map.set(entry, c);
-    }
-  }
-  return c;
-}
-
-function keySetOfNode(node: KeyNode): number {
-  if (node.keySet >= 0) return node.keySet;
-  const keys: string[] = [];
-  for (let n: KeyNode | undefined = node; n?.entry !== undefined; n = n.parent) keys.push(n.entry.str);
-  keys.reverse();
-  const at = (k: string) => keys.lastIndexOf(k);
-  node.keySet = keySets.length;
-  keySets.push({
-    index: node.keySet,
-    keys,
-    env: at('env'),
-    status: at('http.status_code'),
-    version: at('version'),
-    topLevel: at('_dd.top_level'),
-    measured: at('_dd.measured'),
-  });
-  return node.keySet;
-}
-keySetOfNode(ROOT);
-
-/** The key set of these keys, in this order. */
-export function keySetOf(keys: readonly string[]): number {
-  let node = ROOT;
-  for (const k of keys) node = childOf(node, entryOf(k));
-  return keySetOfNode(node);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Decoded spans, column by column: the decoder's output, reused from body to body (valid until
@@ -206,10 +76,6 @@ let idLo = 0;
 
 function where(): string {
   return `trace ${traceNo} span ${spanNo}`;
-}
-
-function fail(message: string): never {
-  throw new TraceDecodeError(message);
 }
 
 function truncated(): never {
@@ -1095,18 +961,6 @@ function readV05(): void {
 
 // ---------------------------------------------------------------------------------------------
 // Back to objects (routes, the console, tests).
-
-/** The unsigned decimal of a 64-bit id given as two 32-bit halves. */
-export function idText(hi: number, lo: number): string {
-  if (hi < 0x200000) return String(hi * 4294967296 + lo);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
-}
-
-/** The two 32-bit halves of an unsigned decimal id. */
-export function idHalves(id: string): [number, number] {
-  const v = BigInt.asUintN(64, BigInt(id));
-  return [Number(v >> 32n), Number(v & 0xffffffffn)];
-}
 
 /** The span whose values start at nums[n], strs[s]. */
 export function spanAt(

@@ -3,7 +3,9 @@ import type { Clock } from '../clock.ts';
 import { enrichTags } from '../metrics/hosts.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { compactSketch, newSketch } from '../metrics/sketch.ts';
-import { type DecodedBatch, type KeySet, keySets, SPAN_STRS } from './trace-decode.ts';
+import type { DecodedBatch } from './trace-decode.ts';
+import { type KeySet, keySets } from './trace-keys.ts';
+import { SPAN_STRS } from './trace-span.ts';
 
 const RECENT_BUCKETS = 8;
 const LINEAR_PARENT_SEARCH = 32;

@@ -4,16 +4,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
 import type { IntakeStats } from './stats.ts';
-import {
-  type DecodedBatch,
-  decodeV04Columns,
-  decodeV05Columns,
-  type KeySet,
-  keySets,
-  SPAN_STRS,
-  TraceDecodeError,
-} from './trace-decode.ts';
+import { type DecodedBatch, decodeV04Columns, decodeV05Columns } from './trace-decode.ts';
+import { type KeySet, keySets } from './trace-keys.ts';
 import type { TraceMetrics } from './trace-metrics.ts';
+import { SPAN_STRS, TraceDecodeError } from './trace-span.ts';
 import type { TraceStore } from './trace-store.ts';
 
 /** The trace-agent's default receiver limit (apm_config.max_payload_size, 25 MiB). */

@@ -1,14 +1,6 @@
-import {
-  type DecodedBatch,
-  idHalves,
-  idText,
-  type KeySet,
-  keySetOf,
-  keySets,
-  SPAN_NUMS,
-  SPAN_STRS,
-  type Span,
-} from './trace-decode.ts';
+import type { DecodedBatch } from './trace-decode.ts';
+import { type KeySet, keySetOf, keySets } from './trace-keys.ts';
+import { idHalves, idText, SPAN_NUMS, SPAN_STRS, type Span } from './trace-span.ts';
 
 /** A trace as kept for the console and /sandbox/traces: its spans, in arrival order. */
 export interface StoredTrace {
@@ -399,7 +391,7 @@ export class TraceStore {
     for (let i = from; i < to; i++) {
       const n0 = numAt[i] as number;
       const s0 = strAt[i] as number;
-      // The decoder's layout (trace-decode.ts) split: ids, error, key sets into the slot's fixed
+      // The decoder's layout (trace-span.ts) split: ids, error, key sets into the slot's fixed
       // fields; start, duration and the metric values into the number ring.
       const k = (numAt[i + 1] as number) - n0 - SPAN_NUMS + TIMES;
       const m = (strAt[i + 1] as number) - s0;

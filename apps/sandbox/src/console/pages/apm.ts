@@ -1,6 +1,6 @@
 /** APM: services -> resources (hits, errors, p50/p95) -> recent traces -> one trace's waterfall. */
 import type { SandboxContext } from '../../context.ts';
-import type { Span } from '../../intake/trace-decode.ts';
+import type { Span } from '../../intake/trace-span.ts';
 import { rootOf, type StoredTrace } from '../../intake/trace-store.ts';
 import { durationNs, type Html, html, page, utc } from '../html.ts';
 

@@ -245,15 +245,19 @@ describe('metric store blocks', () => {
     (want[want.length - 1] as [number, number[]])[1].push(1000);
     expect(d.sketchAt(d.length - 1).count).toBe(9);
     expect(d.sketchAt(d.length - 1).max).toBe(1000);
-    // A fractional count (sample rate) and a key beyond Int16 widen the bin columns; the buckets
-    // already there read the same after.
+    // 300 samples in one bin, then a fractional count (sample rate) and a key beyond Int16
+    // widen the bin columns twice; the buckets already there read the same after.
     const bins = (i: number) => [Array.from(d.sketchAt(i).keys), Array.from(d.sketchAt(i).counts)];
     const before = [0, 700, d.length - 1].map(bins);
+    d.add(2999.5 * 10, sketchOf(...new Array<number>(300).fill(7)));
+    expect(d.sketchAt(d.length - 1).counts[0]).toBe(300);
+    expect([0, 700, d.length - 2].map(bins)).toEqual(before);
     const weighted = newSketch();
     weighted.accept(5, 2.5);
     d.add(3000 * 10, compactSketch(weighted));
     d.add(3001 * 10, sketchOf(1e200, 1));
-    expect([0, 700, d.length - 3].map(bins)).toEqual(before);
+    expect([0, 700, d.length - 4].map(bins)).toEqual(before);
+    expect(d.sketchAt(d.length - 3).counts[0]).toBe(300);
     expect(d.sketchAt(d.length - 2).counts[0]).toBe(2.5);
     expect(mergeSketches([d.sketchAt(d.length - 1)]).getValueAtQuantile(1) / 1e200).toBeCloseTo(1, 1);
     d.trim(1e9);

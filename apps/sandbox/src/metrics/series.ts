@@ -273,9 +273,10 @@ const EMPTY_COUNTS = new Float32Array(0);
 /** Buckets per block of a distribution's bucket columns (60 bytes a bucket: 30 KB a block). */
 export const BUCKETS_PER_BLOCK = 512;
 /**
- * Bins per block of a distribution's bin columns: Int16 keys + Uint16 counts (16 KB a block)
- * while every bin fits them (the Agent's mapping keeps keys of 1e-9..1e9 within +-1,400; counts
- * are whole numbers unless sample rates make them fractional), else Int32 keys + Float32 counts.
+ * Bins per block of a distribution's bin columns: Int16 keys + Uint8 counts (12 KB a block)
+ * while every bin fits them (the Agent's mapping keeps keys of 1e-9..1e9 within +-1,400; a 10 s
+ * bucket rarely puts 256 samples in one bin; counts are whole numbers unless sample rates make
+ * them fractional), else Int16 + Uint16 counts, else Int32 keys + Float32 counts.
  */
 export const BINS_PER_BLOCK = 4096;
 
@@ -301,18 +302,21 @@ function newBucketBlock(size: number): BucketBlock {
 
 interface BinBlock {
   keys: Int16Array | Int32Array;
-  counts: Uint16Array | Float32Array;
+  counts: Uint8Array | Uint16Array | Float32Array;
 }
 
-function newBinBlock(size: number, wide: boolean): BinBlock {
-  return wide
-    ? { keys: new Int32Array(size), counts: new Float32Array(size) }
-    : { keys: new Int16Array(size), counts: new Uint16Array(size) };
+/** Bin columns, narrowest first: Int16 + Uint8, Int16 + Uint16, Int32 + Float32. */
+type BinWidth = 0 | 1 | 2;
+
+function newBinBlock(size: number, width: BinWidth): BinBlock {
+  if (width === 2) return { keys: new Int32Array(size), counts: new Float32Array(size) };
+  return { keys: new Int16Array(size), counts: width === 0 ? new Uint8Array(size) : new Uint16Array(size) };
 }
 
-/** True when a bin fits the narrow columns (Int16 key, Uint16 count). */
-function narrow(key: number, count: number): boolean {
-  return key >= -32768 && key <= 32767 && count >= 0 && count <= 65535 && Number.isInteger(count);
+/** The narrowest bin columns a bin fits. */
+function widthOf(key: number, count: number): BinWidth {
+  if (key < -32768 || key > 32767 || !Number.isInteger(count) || count < 0 || count > 65535) return 2;
+  return count > 255 ? 1 : 0;
 }
 
 /**
@@ -332,8 +336,8 @@ export class DistributionSeries {
   /** Bin number of the first slot of #bins[0]; bin numbers only grow. */
   #binBase = 0;
   #binCap = 0;
-  /** Bin columns are Int32 + Float32 since a bin did not fit Int16 + Uint16. */
-  #wide = false;
+  /** The bin columns' width: widened (never narrowed) when a bin does not fit. */
+  #width: BinWidth = 0;
   /** Kept buckets are numbered [#start, #end); bins written so far end at #binEnd. */
   #start = 0;
   #end = 0;
@@ -366,15 +370,14 @@ export class DistributionSeries {
   }
 
   /** Bins [from, from + n) as views when they lie in one block, else as copies. */
-  #binsAt(from: number, n: number): [Int16Array | Int32Array, Uint16Array | Float32Array] {
+  #binsAt(from: number, n: number): [BinBlock['keys'], BinBlock['counts']] {
     if (n === 0) return [EMPTY_KEYS, EMPTY_COUNTS];
     const o = from - this.#binBase;
     const k = Math.floor(o / BINS_PER_BLOCK);
     const j = o % BINS_PER_BLOCK;
     const block = this.#bins[k] as BinBlock;
     if (j + n <= block.keys.length) return [block.keys.subarray(j, j + n), block.counts.subarray(j, j + n)];
-    const keys = this.#wide ? new Int32Array(n) : new Int16Array(n);
-    const counts = this.#wide ? new Float32Array(n) : new Uint16Array(n);
+    const { keys, counts } = newBinBlock(n, this.#width);
     for (let i = 0; i < n; i++) {
       const q = o + i;
       const b = this.#bins[Math.floor(q / BINS_PER_BLOCK)] as BinBlock;
@@ -430,7 +433,7 @@ export class DistributionSeries {
     if (this.#binEnd - this.#binBase < this.#binCap) return;
     const lone = this.#bins[0];
     if (this.#bins.length === 1 && lone !== undefined && lone.keys.length < BINS_PER_BLOCK) {
-      const b = newBinBlock(Math.min(BINS_PER_BLOCK, lone.keys.length * 2), this.#wide);
+      const b = newBinBlock(Math.min(BINS_PER_BLOCK, lone.keys.length * 2), this.#width);
       b.keys.set(lone.keys);
       b.counts.set(lone.counts);
       this.#bins[0] = b;
@@ -438,15 +441,15 @@ export class DistributionSeries {
       return;
     }
     const size = this.#bins.length === 0 ? 256 : BINS_PER_BLOCK;
-    this.#bins.push(newBinBlock(size, this.#wide));
+    this.#bins.push(newBinBlock(size, this.#width));
     this.#binCap = this.#bins.length === 1 ? size : this.#binCap + size;
   }
 
-  /** Every bin block to Int32 keys + Float32 counts (once, when a bin does not fit). */
-  #widen(): void {
-    this.#wide = true;
+  /** Every bin block to wider columns (when a bin does not fit: at most twice a series). */
+  #widen(width: BinWidth): void {
+    this.#width = width;
     this.#bins = this.#bins.map((b) => {
-      const w = newBinBlock(b.keys.length, true);
+      const w = newBinBlock(b.keys.length, width);
       w.keys.set(b.keys);
       w.counts.set(b.counts);
       return w;
@@ -454,7 +457,10 @@ export class DistributionSeries {
   }
 
   #pushBin(key: number, count: number): void {
-    if (!this.#wide && !narrow(key, count)) this.#widen();
+    if (this.#width < 2) {
+      const width = widthOf(key, count);
+      if (width > this.#width) this.#widen(width);
+    }
     this.#reserveBin();
     const o = this.#binEnd - this.#binBase;
     const b = this.#bins[Math.floor(o / BINS_PER_BLOCK)] as BinBlock;
@@ -483,7 +489,7 @@ export class DistributionSeries {
 
   /** Back to no bucket, no block. */
   #reset(): void {
-    this.#wide = false;
+    this.#width = 0;
     this.#buckets = [];
     this.#bins = [];
     this.#bucketCap = 0;

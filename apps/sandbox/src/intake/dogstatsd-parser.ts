@@ -296,6 +296,42 @@ export class DogStatsDParser {
     }
   }
 
+  /**
+   * Parses the `v[:v...]` between colon and p1 into #values and answers how many; -1 (the reason
+   * counted) when one does not parse: every value must, or the whole line is rejected (as the
+   * Agent does).
+   */
+  #parseValues(buf: Buffer, colon: number, p1: number): number {
+    const stats = this.#deps.stats;
+    const values = this.#values;
+    let n = 0;
+    let v = colon + 1;
+    while (v <= p1) {
+      let ve = v;
+      while (ve < p1 && buf[ve] !== COLON) ve++;
+      if (ve > v) {
+        // written into the array, not returned: a returned double would be boxed
+        parseNumberInto(buf, v, ve, values, n);
+        const x = values[n] as number;
+        if (!Number.isFinite(x)) {
+          stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
+          return -1;
+        }
+        if (n === MAX_VALUES) {
+          stats.error('too many values');
+          return -1;
+        }
+        n++;
+      }
+      v = ve + 1;
+    }
+    if (n === 0) {
+      stats.error('empty value');
+      return -1;
+    }
+    return n;
+  }
+
   /** The values of a line of a known shape: name:v[:v…] with the value text in (colon, p1). */
   #sample(buf: Buffer, ctx: MetricContext, rate: number, colon: number, p1: number): void {
     const stats = this.#deps.stats;
@@ -310,33 +346,9 @@ export class DogStatsDParser {
       stats.metricLines++;
       return;
     }
-    // Every value must parse, or the whole line is rejected (as the Agent does).
     const values = this.#values;
-    let n = 0;
-    let v = colon + 1;
-    while (v <= p1) {
-      let ve = v;
-      while (ve < p1 && buf[ve] !== COLON) ve++;
-      if (ve > v) {
-        // written into the array, not returned: a returned double would be boxed
-        parseNumberInto(buf, v, ve, values, n);
-        const x = values[n] as number;
-        if (!Number.isFinite(x)) {
-          stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
-          return;
-        }
-        if (n === MAX_VALUES) {
-          stats.error('too many values');
-          return;
-        }
-        n++;
-      }
-      v = ve + 1;
-    }
-    if (n === 0) {
-      stats.error('empty value');
-      return;
-    }
+    const n = this.#parseValues(buf, colon, p1);
+    if (n < 0) return;
     agg.samples(ctx, values, n, rate);
     stats.metricSamples += n;
     stats.metricLines++;
@@ -422,31 +434,8 @@ export class DogStatsDParser {
       return;
     }
     const values = this.#values;
-    let n = 0;
-    let v = colon + 1;
-    while (v <= p1) {
-      let ve = v;
-      while (ve < p1 && buf[ve] !== COLON) ve++;
-      if (ve > v) {
-        // written into the array, not returned: a returned double would be boxed
-        parseNumberInto(buf, v, ve, values, n);
-        const x = values[n] as number;
-        if (!Number.isFinite(x)) {
-          stats.error(Number.isNaN(x) ? 'invalid value' : 'non-finite value');
-          return;
-        }
-        if (n === MAX_VALUES) {
-          stats.error('too many values');
-          return;
-        }
-        n++;
-      }
-      v = ve + 1;
-    }
-    if (n === 0) {
-      stats.error('empty value');
-      return;
-    }
+    const n = this.#parseValues(buf, colon, p1);
+    if (n < 0) return;
     const agg = this.#deps.aggregator;
     if (kind !== 'gauge' && kind !== 'count') {
       agg.samples(ctx, values, n, rate);

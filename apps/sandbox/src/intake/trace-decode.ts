@@ -560,7 +560,9 @@ function childAt(node: KeyNode, len: number): KeyNode {
   return childOf(node, keyEntryAt(pos, len));
 }
 
-const VALUE_CACHE_BYTES = 64;
+// Values up to this long are cached (dd-trace's _dd.tags.process, ~100 bytes, is the same on
+// every chunk's first span: a new string each time was ~40 B of heap per span).
+const VALUE_CACHE_BYTES = 512;
 
 /** A meta value: the key's last value when the bytes are the same. */
 function valueText(e: KeyEntry, len: number): string {
@@ -575,8 +577,11 @@ function valueText(e: KeyEntry, len: number): string {
   const s = text(at, len);
   if (len <= VALUE_CACHE_BYTES && (e.misses < 64 || e.hits * 4 > e.misses)) {
     e.misses++;
-    if (e.valueBytes === undefined) e.valueBytes = new DataView(new ArrayBuffer(VALUE_CACHE_BYTES));
-    const vb = e.valueBytes;
+    let vb = e.valueBytes;
+    if (vb === undefined || vb.byteLength < len) {
+      vb = new DataView(new ArrayBuffer(len <= 64 ? 64 : VALUE_CACHE_BYTES));
+      e.valueBytes = vb;
+    }
     for (let i = 0; i < len; i++) vb.setUint8(i, buf[at + i] as number);
     e.valueLength = len;
     e.value = s;

@@ -89,6 +89,8 @@ const usage = () => {
     rss_anon: status('RssAnon'),
     rss_file: status('RssFile'),
     heap_used: mb(u.heapUsed),
+    /** V8 heap pages held (used or not): the part of the RSS the JS heap accounts for. */
+    heap_total: mb(u.heapTotal),
     array_buffers: mb(u.arrayBuffers),
   };
 };

@@ -16,7 +16,7 @@ import {
   keySets,
   ROOT,
 } from './trace-keys.ts';
-import { fail, idText, SPAN_NUMS, SPAN_STRS, type Span } from './trace-span.ts';
+import { fail, idText, SPAN_NUMS, SPAN_STRS, type Span, spanObject } from './trace-span.ts';
 
 // The Agent's normaliser defaults (pkg/trace/traceutil/normalize.go).
 const DEFAULT_SERVICE = 'unnamed-service';
@@ -1002,27 +1002,18 @@ export function spanAt(
   n: number,
   s: number,
 ): Span {
-  const metaKeys = (keySets[nums[n + 7] as number] as KeySet).keys;
-  const metricKeys = (keySets[nums[n + 8] as number] as KeySet).keys;
-  const meta: Record<string, string> = {};
-  for (let i = 0; i < metaKeys.length; i++) meta[metaKeys[i] as string] = strs[s + SPAN_STRS + i] as string;
-  const metrics: Record<string, number> = {};
-  for (let i = 0; i < metricKeys.length; i++)
-    metrics[metricKeys[i] as string] = nums[n + SPAN_NUMS + i] as number;
-  return {
-    trace_id: traceId,
-    span_id: idText(nums[n] as number, nums[n + 1] as number),
-    parent_id: idText(nums[n + 2] as number, nums[n + 3] as number),
-    name: strs[s] as string,
-    service: strs[s + 1] as string,
-    resource: strs[s + 2] as string,
-    type: strs[s + 3] as string,
+  const scalars = {
+    spanHi: nums[n] as number,
+    spanLo: nums[n + 1] as number,
+    parentHi: nums[n + 2] as number,
+    parentLo: nums[n + 3] as number,
     error: nums[n + 4] as number,
     start: nums[n + 5] as number,
     duration: nums[n + 6] as number,
-    meta,
-    metrics,
   };
+  const metaKeys = (keySets[nums[n + 7] as number] as KeySet).keys;
+  const metricKeys = (keySets[nums[n + 8] as number] as KeySet).keys;
+  return spanObject(traceId, scalars, metaKeys, metricKeys, strs, s, nums, n + SPAN_NUMS);
 }
 
 /** The decoded spans as objects, trace by trace. */

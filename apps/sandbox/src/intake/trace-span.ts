@@ -36,6 +36,52 @@ export function fail(message: string): never {
 export const SPAN_NUMS = 9;
 export const SPAN_STRS = 4;
 
+/** A span's numbers besides its metrics, as the decoder's batch and the store keep them. */
+export interface SpanScalars {
+  readonly spanHi: number;
+  readonly spanLo: number;
+  readonly parentHi: number;
+  readonly parentLo: number;
+  readonly error: number;
+  readonly start: number;
+  readonly duration: number;
+}
+
+/**
+ * A span as an object (routes, the console, tests) from its stored parts: strs[s..s+3] its name,
+ * service, resource and type, strs[s + SPAN_STRS + i] the value of metaKeys[i], nums[m + i] the
+ * value of metricKeys[i].
+ */
+export function spanObject(
+  traceId: string,
+  x: SpanScalars,
+  metaKeys: readonly string[],
+  metricKeys: readonly string[],
+  strs: readonly string[],
+  s: number,
+  nums: ArrayLike<number>,
+  m: number,
+): Span {
+  const meta: Record<string, string> = {};
+  for (let i = 0; i < metaKeys.length; i++) meta[metaKeys[i] as string] = strs[s + SPAN_STRS + i] as string;
+  const metrics: Record<string, number> = {};
+  for (let i = 0; i < metricKeys.length; i++) metrics[metricKeys[i] as string] = nums[m + i] as number;
+  return {
+    trace_id: traceId,
+    span_id: idText(x.spanHi, x.spanLo),
+    parent_id: idText(x.parentHi, x.parentLo),
+    name: strs[s] as string,
+    service: strs[s + 1] as string,
+    resource: strs[s + 2] as string,
+    type: strs[s + 3] as string,
+    error: x.error,
+    start: x.start,
+    duration: x.duration,
+    meta,
+    metrics,
+  };
+}
+
 /** The unsigned decimal of a 64-bit id given as two 32-bit halves. */
 export function idText(hi: number, lo: number): string {
   if (hi < 0x200000) return String(hi * 4294967296 + lo);

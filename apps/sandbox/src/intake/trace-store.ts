@@ -1,6 +1,6 @@
 import type { DecodedBatch } from './trace-decode.ts';
 import { type KeySet, keySetOf, keySets } from './trace-keys.ts';
-import { idHalves, idText, SPAN_NUMS, SPAN_STRS, type Span } from './trace-span.ts';
+import { idHalves, idText, SPAN_NUMS, SPAN_STRS, type Span, spanObject } from './trace-span.ts';
 
 /** A trace as kept for the console and /sandbox/traces: its spans, in arrival order. */
 export interface StoredTrace {
@@ -483,27 +483,18 @@ export class TraceStore {
     const s = this.#spanStr[slot] as number;
     const nums = this.#nums;
     const strs = this.#strs;
-    const metaKeys = (keySets[fixed[f + 5] as number] as KeySet).keys;
-    const metricKeys = (keySets[fixed[f + 6] as number] as KeySet).keys;
-    const meta: Record<string, string> = {};
-    for (let i = 0; i < metaKeys.length; i++) meta[metaKeys[i] as string] = strs[s + SPAN_STRS + i] as string;
-    const metrics: Record<string, number> = {};
-    for (let i = 0; i < metricKeys.length; i++)
-      metrics[metricKeys[i] as string] = nums[n + TIMES + i] as number;
-    return {
-      trace_id: traceId,
-      span_id: idText(fixed[f] as number, fixed[f + 1] as number),
-      parent_id: idText(fixed[f + 2] as number, fixed[f + 3] as number),
-      name: strs[s] as string,
-      service: strs[s + 1] as string,
-      resource: strs[s + 2] as string,
-      type: strs[s + 3] as string,
+    const scalars = {
+      spanHi: fixed[f] as number,
+      spanLo: fixed[f + 1] as number,
+      parentHi: fixed[f + 2] as number,
+      parentLo: fixed[f + 3] as number,
       error: fixed[f + 4] as number,
       start: nums[n] as number,
       duration: nums[n + 1] as number,
-      meta,
-      metrics,
     };
+    const metaKeys = (keySets[fixed[f + 5] as number] as KeySet).keys;
+    const metricKeys = (keySets[fixed[f + 6] as number] as KeySet).keys;
+    return spanObject(traceId, scalars, metaKeys, metricKeys, strs, s, nums, n + TIMES);
   }
 
   /** The trace with this id (decimal low 64 bits or hex). */

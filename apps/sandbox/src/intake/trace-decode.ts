@@ -105,43 +105,30 @@ function u32(): number {
   return v;
 }
 
-/** Reads an array header; -1 when the value is something else (nothing consumed). */
-function arrayHeader(): number {
+/**
+ * Reads an array (fix 0x90, 0xdc, 0xdd) or map (fix 0x80, 0xde, 0xdf) header: its count; -1 when
+ * the value is something else (nothing consumed).
+ */
+function containerHeader(fix: number, op16: number): number {
   if (pos >= end) truncated();
   const b = buf[pos] as number;
-  if (b >= 0x90 && b <= 0x9f) {
+  if ((b & 0xf0) === fix) {
     pos++;
     return b & 0x0f;
   }
-  if (b === 0xdc) {
+  if (b === op16) {
     pos++;
     return u16();
   }
-  if (b === 0xdd) {
+  if (b === op16 + 1) {
     pos++;
     return u32();
   }
   return -1;
 }
 
-/** Reads a map header; -1 when the value is something else (nothing consumed). */
-function mapHeader(): number {
-  if (pos >= end) truncated();
-  const b = buf[pos] as number;
-  if (b >= 0x80 && b <= 0x8f) {
-    pos++;
-    return b & 0x0f;
-  }
-  if (b === 0xde) {
-    pos++;
-    return u16();
-  }
-  if (b === 0xdf) {
-    pos++;
-    return u32();
-  }
-  return -1;
-}
+const arrayHeader = (): number => containerHeader(0x90, 0xdc);
+const mapHeader = (): number => containerHeader(0x80, 0xde);
 
 /** Reads a string header and checks its bytes are there; -1 when not a string. */
 function strHeader(): number {

@@ -982,7 +982,7 @@ function readV05(): void {
 // Back to objects (routes, the console, tests).
 
 /** The span whose values start at nums[n], strs[s]. */
-export function spanAt(
+function spanAt(
   traceId: string,
   nums: ArrayLike<number>,
   strs: readonly string[],

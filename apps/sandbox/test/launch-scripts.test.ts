@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// The sandbox's memory depends on how node is launched (malloc tunables, compile cache, young
+// generation size): every script that starts it must launch it as `pnpm sandbox` does, and
+// bench:memory measures that very launch.
+const scripts = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+
+/** The environment words and node flags of a script, without the source-condition and gc flags. */
+function launch(name: string): { env: string[]; flags: string[] } {
+  const words = (scripts[name] ?? '').split(/\s+/);
+  return {
+    env: words.filter((w) => /^[A-Z_]+=/.test(w)),
+    flags: words.filter((w) => w.startsWith('--') && !w.startsWith('--conditions') && w !== '--expose-gc'),
+  };
+}
+
+describe('every script that starts the sandbox launches node as `pnpm sandbox` does', () => {
+  const reference = launch('sandbox');
+  it('pnpm sandbox sets the malloc tunables, the compile cache and the semi-space size', () => {
+    expect(reference.env.map((e) => e.split('=')[0])).toEqual(['GLIBC_TUNABLES', 'NODE_COMPILE_CACHE']);
+    expect(reference.flags).toEqual(['--max-semi-space-size=2']);
+  });
+  for (const name of ['dev', 'start', 'bench:memory']) {
+    it(name, () => expect(launch(name)).toEqual(reference));
+  }
+});

@@ -5,6 +5,8 @@
 // context slots but an exported `let` in a Cell that every access goes through. With the cursor
 // and primitives in a module of their own (read as live bindings, or through small functions),
 // decoding the captured dd-trace payloads took about 10% more CPU.
+
+import { IdleRelease } from './idle-release.ts';
 import {
   childOf,
   dataViewOf,
@@ -815,16 +817,7 @@ const NO_BODY = Buffer.alloc(0) as RawBuffer;
 // The batch's arrays grow to the largest body's spans (~4 MB of JS heap for dd-trace's 10,000-span
 // bodies) and are reused; 10 s without a decode (as the intake's body pool) lets them go.
 const SCRATCH_IDLE_MS = 10_000;
-let lastDecode = 0;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-function checkIdle(): void {
-  const wait = lastDecode + SCRATCH_IDLE_MS - performance.now();
-  if (wait > 0) {
-    idleTimer = setTimeout(checkIdle, wait).unref();
-    return;
-  }
-  idleTimer = undefined;
+const scratchIdle = new IdleRelease(SCRATCH_IDLE_MS, () => {
   // Emptied in place: each array keeps its elements kind (nums stays an unboxed double array).
   batch.strs.length = 0;
   batch.nums.length = 0;
@@ -835,12 +828,11 @@ function checkIdle(): void {
   batch.strAt.length = 1;
   batch.spans = 0;
   batch.chunks = 0;
-}
+});
 
 /** Decodes a body with `read`, checks nothing follows, and lets go of the body whatever happens. */
 function decodeWith(body: Uint8Array, read: () => void): DecodedBatch {
-  lastDecode = performance.now();
-  if (idleTimer === undefined) idleTimer = setTimeout(checkIdle, SCRATCH_IDLE_MS).unref();
+  scratchIdle.touch();
   begin(body);
   try {
     read();

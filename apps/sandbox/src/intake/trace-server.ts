@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
+import { IdleRelease } from './idle-release.ts';
 import type { IntakeStats } from './stats.ts';
 import { type DecodedBatch, decodeV04Columns, decodeV05Columns } from './trace-decode.ts';
 import { type KeySet, keySets } from './trace-keys.ts';
@@ -49,7 +50,10 @@ class BodyPool {
   /** The buffers handed out, by their memory (a body is a view of one; weak: a request may fail). */
   readonly #out = new WeakMap<ArrayBufferLike, Buffer>();
   #bytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #idle = new IdleRelease(POOL_IDLE_MS, () => {
+    this.#free.length = 0;
+    this.#bytes = 0;
+  });
 
   take(n: number): Buffer {
     if (n < POOLED_MIN) return Buffer.allocUnsafe(n);
@@ -76,11 +80,7 @@ class BodyPool {
     if (this.#bytes + b.length > POOLED_MAX_BYTES) return;
     this.#free.push(b);
     this.#bytes += b.length;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#free.length = 0;
-      this.#bytes = 0;
-    }, POOL_IDLE_MS).unref();
+    this.#idle.touch();
   }
 }
 

@@ -18,7 +18,7 @@ log.info(
     ...(socket ? { dogstatsdSocket: socket } : {}),
     dataDir: sandbox.context.dataDir,
   },
-  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}${socket ? ` and unixgram://${socket}` : ''}`,
+  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port} (${sandbox.dogstatsd.receiver} reader)${socket ? ` and unixgram://${socket}` : ''}`,
 );
 
 let stopping = false;

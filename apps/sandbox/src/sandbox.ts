@@ -8,6 +8,7 @@ import { consoleRoutes } from './console/index.ts';
 import type { SandboxContext } from './context.ts';
 import { type ApiPart, buildApiServer } from './http/api-server.ts';
 import { agentApi, agentState, startAgent } from './intake/agent.ts';
+import type { UdpReceiverKind } from './intake/dogstatsd-server.ts';
 import { type MonitorEngine, monitorRoutes, startMonitorEngine } from './monitors/index.ts';
 import { openStore } from './storage/store.ts';
 
@@ -37,6 +38,8 @@ export interface Sandbox {
     readonly host: string;
     readonly port: number;
     readonly socketPath: string | undefined;
+    /** Who reads the UDP socket (see startDogStatsD). */
+    readonly receiver: UdpReceiverKind;
   };
   /** The monitor engine (tests drive it with tick() / runUntil() on a ManualClock). */
   readonly monitors: MonitorEngine;

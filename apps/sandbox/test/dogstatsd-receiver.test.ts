@@ -22,11 +22,13 @@ function packet(i: number): { buf: Buffer; lines: number } {
 }
 
 describe.each([
-  { receiverThread: true, ringBytes: undefined },
-  // a 64 KiB ring is full most of the time: the receiver thread waits for room again and again
-  { receiverThread: true, ringBytes: 65_536 },
-  { receiverThread: false, ringBytes: undefined },
-])('DogStatsD UDP receiver (%o)', ({ receiverThread, ringBytes }) => {
+  { receiver: 'native', ringBytes: undefined },
+  // a 64 KiB ring is full most of the time: the reading thread waits for room again and again
+  { receiver: 'native', ringBytes: 65_536 },
+  { receiver: 'worker', ringBytes: undefined },
+  { receiver: 'worker', ringBytes: 65_536 },
+  { receiver: 'main', ringBytes: undefined },
+] as const)('DogStatsD UDP receiver (%o)', ({ receiver, ringBytes }) => {
   it('parses every datagram sent, through the ring and its wrap-around', async () => {
     const store = new MetricStore();
     const aggregator = new Aggregator(store);
@@ -45,11 +47,11 @@ describe.each([
       parser,
       stats,
       log: pino({ level: 'silent' }),
-      receiverThread,
+      receiver,
       ringBytes,
     });
     try {
-      expect(server.receiverThread).toBe(receiverThread);
+      expect(server.receiver).toBe(receiver);
       expect(server.recvBufferSize).toBeGreaterThan(0);
       const sock = createSocket('udp4');
       await new Promise<void>((resolve) => sock.connect(server.port, '127.0.0.1', resolve));

@@ -8,7 +8,7 @@ import { Metrics } from '../metrics/metrics.ts';
 import { queryRoute } from '../metrics/query-route.ts';
 import { seriesRoutes } from '../metrics/series-routes.ts';
 import { DogStatsDParser } from './dogstatsd-parser.ts';
-import { startDogStatsD } from './dogstatsd-server.ts';
+import { startDogStatsD, type UdpReceiverKind } from './dogstatsd-server.ts';
 import { IntakeBus } from './events.ts';
 import { IntakeStats } from './stats.ts';
 import { TraceMetrics } from './trace-metrics.ts';
@@ -55,6 +55,7 @@ export interface RunningAgent {
     readonly host: string;
     readonly port: number;
     readonly socketPath: string | undefined;
+    readonly receiver: UdpReceiverKind;
   };
   readonly traceUrl: string;
   readonly tracePort: number;
@@ -134,7 +135,7 @@ export async function startAgent(
   });
   const checks = ports.checks === false ? undefined : startChecks(ctx);
   return {
-    dogstatsd: { host, port: dogstatsd.port, socketPath: dogstatsd.socketPath },
+    dogstatsd: { host, port: dogstatsd.port, socketPath: dogstatsd.socketPath, receiver: dogstatsd.receiver },
     traceUrl: traces.url,
     tracePort: traces.port,
     async close() {

@@ -19,6 +19,11 @@ export const CTL = {
   WAITING: 3,
   /** 1 once the main thread closes the receiver: a wait for room gives up. */
   CLOSING: 4,
+  /** Native listener only: set by the main thread when it found the ring empty; the listener
+   * clears it and calls onData (a thread-safe call) after its next write. */
+  ARMED: 5,
+  /** Native listener only: reads that failed (not EAGAIN). */
+  RECV_ERRORS: 6,
   SIZE: 8,
 } as const;
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { isIpLiteral, type NativeListener, nativeListener } from './dogstatsd-native.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
 import { CTL, type ReceiverData, type ReceiverMessage, WRAP } from './dogstatsd-receiver.ts';
 import type { IntakeStats } from './stats.ts';
@@ -14,8 +15,11 @@ export interface DogStatsDServer {
   readonly socketPath: string | undefined;
   /** The UDP socket's receive buffer as the kernel set it (read back; capped by net.core.rmem_max). */
   readonly recvBufferSize: number;
-  /** Whether the UDP socket is read by its own thread (the default). */
-  readonly receiverThread: boolean;
+  /**
+   * Who reads the UDP socket: `native`, a C thread (native/udp_listener.c, the default when built);
+   * `worker`, a worker thread (when it is not); `main`, the main thread.
+   */
+  readonly receiver: UdpReceiverKind;
   /** Parses now whatever the receiver thread has queued (flush() calls it first). */
   drain(): void;
   close(): Promise<void>;
@@ -52,28 +56,41 @@ export async function startDogStatsD(options: {
   log: Logger;
   /** Socket receive buffer to ask for (default 8 MB). */
   recvBufferSize?: number | undefined;
-  /** false: read the UDP socket on the main thread (no receiver thread). */
-  receiverThread?: boolean | undefined;
+  /**
+   * Who reads the UDP socket (default: `native` when the addon is built and `host` is an IP
+   * address, else `worker`). Asking for `native` where it cannot run is an error.
+   */
+  receiver?: UdpReceiverKind | undefined;
   /** The receiver thread's ring size, a power of two (default 16 MB). */
   ringBytes?: number | undefined;
 }): Promise<DogStatsDServer> {
   const { parser, log, stats } = options;
   const recvBufferSize = options.recvBufferSize ?? RECEIVE_BUFFER;
+  const ringBytes = options.ringBytes ?? RING_BYTES;
+  const kind = chooseReceiver(options.receiver, options.host, log);
   const udp =
-    options.receiverThread === false
+    kind === 'main'
       ? await mainThreadUdp(options.host, options.port, recvBufferSize, parser, log)
-      : await threadUdp(
-          options.host,
-          options.port,
-          recvBufferSize,
-          options.ringBytes ?? RING_BYTES,
-          parser,
-          log,
-        );
+      : kind === 'worker'
+        ? await workerUdp(options.host, options.port, recvBufferSize, ringBytes, parser, log)
+        : await nativeUdp(
+            (nativeListener() as { listener: NativeListener }).listener,
+            options.host,
+            options.port,
+            recvBufferSize,
+            ringBytes,
+            parser,
+            log,
+          );
   const port = udp.port;
   const v6 = options.host.includes(':');
   stats.udpKernelDrops = () => udpKernelDrops(port, v6);
-  stats.listeners.push({ name: 'dogstatsd', protocol: 'udp', address: `${options.host}:${port}` });
+  stats.listeners.push({
+    name: 'dogstatsd',
+    protocol: 'udp',
+    address: `${options.host}:${port}`,
+    reader: kind,
+  });
 
   let unix: UnixDgramSocket | undefined;
   const socketPath = options.socketPath;
@@ -108,7 +125,7 @@ export async function startDogStatsD(options: {
     port,
     socketPath,
     recvBufferSize: udp.recvBufferSize,
-    receiverThread: options.receiverThread !== false,
+    receiver: kind,
     drain: () => udp.drain(),
     async close() {
       await udp.close();
@@ -118,6 +135,24 @@ export async function startDogStatsD(options: {
       }
     },
   };
+}
+
+export type UdpReceiverKind = 'native' | 'worker' | 'main';
+
+/** The receiver asked for, or the best one here; says (info) why the native one is not used. */
+function chooseReceiver(asked: UdpReceiverKind | undefined, host: string, log: Logger): UdpReceiverKind {
+  if (asked === 'main' || asked === 'worker') return asked;
+  const native = nativeListener();
+  const why =
+    'error' in native
+      ? `the native listener is not built (${native.error}); build it with pnpm --filter @dd-challenge/sandbox build:native`
+      : isIpLiteral(host)
+        ? undefined
+        : `the native listener binds IP addresses, not the name ${host}`;
+  if (why === undefined) return 'native';
+  if (asked === 'native') throw new Error(`DogStatsD receiver 'native' cannot run: ${why}`);
+  log.info(`DogStatsD: ${why}; UDP is read on a worker thread`);
+  return 'worker';
 }
 
 interface UdpReceiver {
@@ -159,11 +194,59 @@ async function mainThreadUdp(
 }
 
 /**
- * The UDP socket read by a worker thread (dogstatsd-receiver.ts) into a shared ring; the main
- * thread parses the ring when woken (Atomics.waitAsync), a slice of at most DRAIN_SLICE_MS at a
- * time. When the ring is full the receiver thread waits (the kernel buffer then takes the backlog).
+ * Parses the ring's queued records (see dogstatsd-receiver.ts) until it is empty or `deadline`
+ * (ms) passes; `room()` is called when the writer waits for room and some was freed.
+ * Returns whether the ring is empty.
  */
-async function threadUdp(
+function ringParser(
+  ringBuffer: ArrayBufferLike,
+  ctl: Int32Array,
+  parser: DogStatsDParser,
+  room: () => void,
+): (deadline: number) => boolean {
+  const ring = Buffer.from(ringBuffer);
+  const words = new Int32Array(ringBuffer);
+  const size = ring.length;
+  const mask = size - 1;
+  return (deadline) => {
+    let r = Atomics.load(ctl, CTL.READ) >>> 0;
+    let n = 0;
+    for (;;) {
+      const w = Atomics.load(ctl, CTL.WRITE) >>> 0;
+      if (r === w) break;
+      const at = r & mask;
+      const len = words[at >> 2] as number;
+      if (len === WRAP) {
+        r = (r + (size - at)) >>> 0;
+        Atomics.store(ctl, CTL.READ, r | 0);
+        continue;
+      }
+      parser.parse(ring, at + 4, at + 4 + len);
+      r = (r + 4 + ((len + 3) & ~3)) >>> 0;
+      Atomics.store(ctl, CTL.READ, r | 0);
+      if ((++n & 15) === 0) {
+        // the writer may be waiting for room
+        if (Atomics.load(ctl, CTL.WAITING) !== 0) room();
+        if (performance.now() > deadline) break;
+      }
+    }
+    if (n > 0 && Atomics.load(ctl, CTL.WAITING) !== 0) room();
+    return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
+  };
+}
+
+function checkRingBytes(ringBytes: number): void {
+  if (ringBytes < 65_536 || ringBytes > 2 ** 30 || (ringBytes & (ringBytes - 1)) !== 0)
+    throw new Error(`ringBytes: a power of two from 64 KiB to 1 GiB, not ${ringBytes}`);
+}
+
+/**
+ * The UDP socket read by a plain OS thread of the native addon (native/udp_listener.c) into a
+ * ring; the main thread parses the ring when the addon rings (a thread-safe call, made only when
+ * the main thread found the ring empty and armed it), a slice of at most DRAIN_SLICE_MS at a time.
+ */
+async function nativeUdp(
+  native: NativeListener,
   host: string,
   port: number,
   recvBufferSize: number,
@@ -171,14 +254,85 @@ async function threadUdp(
   parser: DogStatsDParser,
   log: Logger,
 ): Promise<UdpReceiver> {
-  if (ringBytes < 65_536 || (ringBytes & (ringBytes - 1)) !== 0)
-    throw new Error('ringBytes: a power of two >= 64 KiB');
+  checkRingBytes(ringBytes);
+  const ring = new ArrayBuffer(ringBytes);
+  const ctlBuffer = new ArrayBuffer(CTL.SIZE * 4);
+  const ctl = new Int32Array(ctlBuffer);
+  let closed = false;
+  let scheduled = false;
+  let handle: object | undefined;
+  const parseQueued = ringParser(ring, ctl, parser, () => handle && native.wake(handle));
+
+  const pump = (): void => {
+    scheduled = false;
+    if (closed) return;
+    let empty = true;
+    try {
+      empty = parseQueued(performance.now() + DRAIN_SLICE_MS);
+    } catch (error) {
+      log.error({ err: error }, 'DogStatsD drain failed');
+    }
+    if (!empty) {
+      schedule();
+      return;
+    }
+    // Arm, then look again: a write between the look and the arm would otherwise go unrung.
+    Atomics.store(ctl, CTL.ARMED, 1);
+    if (Atomics.load(ctl, CTL.WRITE) !== Atomics.load(ctl, CTL.READ)) schedule();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+
+  // Throws as dgram's bind does (EADDRINUSE...), synchronously.
+  const bound = native.listen({ host, port, recvBufferSize, ring, ctl: ctlBuffer, onData: schedule });
+  handle = bound.handle;
+  Atomics.store(ctl, CTL.ARMED, 1);
+  return {
+    port: bound.port,
+    recvBufferSize: bound.recvBufferSize,
+    drain: () => {
+      try {
+        parseQueued(Number.POSITIVE_INFINITY);
+      } catch (error) {
+        log.error({ err: error }, 'DogStatsD drain failed');
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (handle) native.close(handle);
+      const errors = Atomics.load(ctl, CTL.RECV_ERRORS);
+      if (errors > 0) log.warn({ errors }, 'DogStatsD UDP reads failed');
+      try {
+        parseQueued(Number.POSITIVE_INFINITY);
+      } catch (error) {
+        log.error({ err: error }, 'DogStatsD drain failed');
+      }
+    },
+  };
+}
+
+/**
+ * The UDP socket read by a worker thread (dogstatsd-receiver.ts) into a shared ring, where the
+ * native listener is not built; the main thread parses the ring when woken (Atomics.waitAsync),
+ * a slice of at most DRAIN_SLICE_MS at a time. When the ring is full the receiver thread waits
+ * (the kernel buffer then takes the backlog).
+ */
+async function workerUdp(
+  host: string,
+  port: number,
+  recvBufferSize: number,
+  ringBytes: number,
+  parser: DogStatsDParser,
+  log: Logger,
+): Promise<UdpReceiver> {
+  checkRingBytes(ringBytes);
   const ringSab = new SharedArrayBuffer(ringBytes);
   const ctlSab = new SharedArrayBuffer(CTL.SIZE * 4);
-  const ring = Buffer.from(ringSab);
-  const words = new Int32Array(ringSab);
   const ctl = new Int32Array(ctlSab);
-  const mask = ringBytes - 1;
   const data: ReceiverData = { host, port, recvBufferSize, ring: ringSab, ctl: ctlSab };
   const worker = new Worker(
     new URL(`./dogstatsd-receiver${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
@@ -189,33 +343,7 @@ async function threadUdp(
     },
   );
   let closed = false;
-
-  /** Parses queued datagrams until the ring is empty or `deadline` (ms) passes. */
-  const parseQueued = (deadline: number): boolean => {
-    let r = Atomics.load(ctl, CTL.READ) >>> 0;
-    let n = 0;
-    for (;;) {
-      const w = Atomics.load(ctl, CTL.WRITE) >>> 0;
-      if (r === w) break;
-      const at = r & mask;
-      const len = words[at >> 2] as number;
-      if (len === WRAP) {
-        r = (r + (ringBytes - at)) >>> 0;
-        Atomics.store(ctl, CTL.READ, r | 0);
-        continue;
-      }
-      parser.parse(ring, at + 4, at + 4 + len);
-      r = (r + 4 + ((len + 3) & ~3)) >>> 0;
-      Atomics.store(ctl, CTL.READ, r | 0);
-      if ((++n & 15) === 0) {
-        // the receiver thread may be waiting for room
-        if (Atomics.load(ctl, CTL.WAITING) !== 0) Atomics.notify(ctl, CTL.READ);
-        if (performance.now() > deadline) break;
-      }
-    }
-    if (n > 0 && Atomics.load(ctl, CTL.WAITING) !== 0) Atomics.notify(ctl, CTL.READ);
-    return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
-  };
+  const parseQueued = ringParser(ringSab, ctl, parser, () => Atomics.notify(ctl, CTL.READ));
 
   const drainAll = () => {
     try {

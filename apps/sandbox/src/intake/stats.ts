@@ -3,6 +3,8 @@ export interface Listener {
   readonly name: string;
   readonly protocol: 'udp' | 'unixgram' | 'http';
   readonly address: string;
+  /** What reads the socket, where there is a choice (DogStatsD UDP: native, worker or main). */
+  readonly reader?: string;
 }
 
 /**

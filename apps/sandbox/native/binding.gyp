@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "udp_listener",
+      "conditions": [
+        ["OS=='win'", { "type": "none" }, { "sources": ["udp_listener.c"] }]
+      ],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}

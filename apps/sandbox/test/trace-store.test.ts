@@ -115,3 +115,52 @@ describe('TraceStore (compact spans)', () => {
     }
   });
 });
+
+describe('TraceStore rings', () => {
+  /** n spans, one trace each, with `metas` meta values and `metrics` metric values. */
+  const spans = (from: number, n: number, metas: number, metrics: number): Span[] =>
+    Array.from({ length: n }, (_, i) => {
+      const meta: Record<string, string> = {};
+      for (let m = 0; m < metas; m++) meta[`k${m}`] = `v${from + i}.${m}`;
+      const nums: Record<string, number> = {};
+      for (let m = 0; m < metrics; m++) nums[`n${m}`] = (from + i) * 10 + m;
+      return span({ trace_id: String(from + i), span_id: String(from + i), meta, metrics: nums });
+    });
+
+  it('wraps once spans are evicted instead of growing to their limit', () => {
+    const store = new TraceStore(20_000);
+    // 24 strings and 5 numbers a span: the kept 20,000 need 480,000 and 100,000 slots.
+    for (let from = 1; from <= 60_000; from += 1_000) store.add(spans(from, 1_000, 20, 3), from);
+    expect(store.spanCount).toBe(20_000);
+    const { numbers, strings } = store.ringSizes;
+    // Doubling from 32,768 and 10,240 slots: the first sizes that held 20,000 spans, not the
+    // limits (640,000 and 200,000) the rings grew to when they grew rather than wrapped.
+    expect(strings).toBe(524_288);
+    expect(numbers).toBe(163_840);
+    for (const id of ['40001', '50000', '60000'])
+      expect(store.get(id)?.spans).toEqual(spans(Number(id), 1, 20, 3));
+    expect(store.get('40000')).toBeUndefined();
+  });
+
+  it('grows a wrapped ring for larger spans without dropping spans it has room for', () => {
+    const store = new TraceStore(2_000);
+    // Small spans first: the rings (32,768 strings, 10,240 numbers) wrap many times.
+    for (let from = 1; from <= 5_000; from += 500) store.add(spans(from, 500, 0, 0), from);
+    expect(store.ringSizes).toEqual({ spans: 2_000, numbers: 10_240, strings: 32_768 });
+    // Then spans of 24 strings and 8 numbers: 2,000 need 48,000 and 16,000, under the limits
+    // (64,000 and 20,000), so the wrapped rings grow and every span stays.
+    for (let from = 5_001; from <= 9_000; from += 500) {
+      store.add(spans(from, 500, 20, 6), from);
+      expect(store.spanCount).toBe(2_000);
+    }
+    const { numbers, strings } = store.ringSizes;
+    expect(strings).toBeGreaterThanOrEqual(48_000);
+    expect(strings).toBeLessThanOrEqual(64_000);
+    expect(numbers).toBeGreaterThanOrEqual(16_000);
+    expect(numbers).toBeLessThanOrEqual(20_000);
+    for (let id = 7_001; id <= 9_000; id++) expect(store.get(String(id))?.spans).toEqual(spans(id, 1, 20, 6));
+    expect(store.find({ limit: 5_000 }).map((t) => t.trace_id)).toEqual(
+      Array.from({ length: 2_000 }, (_, i) => String(9_000 - i)),
+    );
+  });
+});

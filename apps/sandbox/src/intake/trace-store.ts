@@ -168,6 +168,11 @@ export class TraceStore {
     return this.#spans;
   }
 
+  /** Slots of the span ring and of the number and string rings (what the store holds). */
+  get ringSizes(): { spans: number; numbers: number; strings: number } {
+    return { spans: this.#spanNum.length, numbers: this.#nums.length, strings: this.#strs.length };
+  }
+
   // --- trace id table
 
   #hash(hi: number, lo: number): number {
@@ -287,36 +292,21 @@ export class TraceStore {
       }
       const numTail = empty ? 0 : (this.#spanNum[this.#tail] as number);
       const strTail = empty ? 0 : (this.#spanStr[this.#tail] as number);
+      // Wrap when the run fits at the front (the evicted spans' room is reused); grow only when
+      // it fits nowhere, then evict once a ring is at its limit. Growing instead of wrapping
+      // left the rings sized for every span ever received, not for the ones kept (100,000
+      // dd-trace spans after 136,000: strings 2.4M slots, numbers 1M, against 1.4M and 0.6M).
       const n = placeIn(this.#nums.length, this.#numHead, numTail, empty, k);
-      if (n < 0 || (n < this.#numHead && this.#nums.length < this.#maxNums)) {
-        // Grow rather than wrap while the ring may still grow (the runs stay where they are).
-        if (this.#nums.length < this.#maxNums && this.#numHead >= numTail) {
-          this.#nums = grownF64(
-            this.#nums,
-            Math.min(nextSize(this.#nums.length, this.#numHead + k), this.#maxNums),
-          );
-          continue;
-        }
-        if (n < 0) {
-          this.#evictOldest();
-          continue;
-        }
+      if (n < 0) {
+        if (this.#nums.length < this.#maxNums) this.#growNums(k);
+        else this.#evictOldest();
+        continue;
       }
       const s = placeIn(this.#strs.length, this.#strHead, strTail, empty, m);
-      if (s < 0 || (s < this.#strHead && this.#strs.length < this.#maxStrs)) {
-        if (this.#strs.length < this.#maxStrs && this.#strHead >= strTail) {
-          const old = this.#strs;
-          // An exact size (push would leave up to half again as spare capacity).
-          this.#strs = new Array<string>(
-            Math.min(nextSize(old.length, this.#strHead + m), this.#maxStrs),
-          ).fill('');
-          for (let i = 0; i < old.length; i++) this.#strs[i] = old[i] as string;
-          continue;
-        }
-        if (s < 0) {
-          this.#evictOldest();
-          continue;
-        }
+      if (s < 0) {
+        if (this.#strs.length < this.#maxStrs) this.#growStrs(m);
+        else this.#evictOldest();
+        continue;
       }
       const slot = this.#head;
       this.#spanNum[slot] = n;
@@ -328,6 +318,50 @@ export class TraceStore {
       this.#strHead = s + m;
       return slot;
     }
+  }
+
+  /**
+   * Where value-ring offset o goes when a ring of `cap` slots whose oldest run starts at `tail` is
+   * copied unwrapped into a larger one (the oldest run first).
+   */
+  static #unwrapped(o: number, tail: number, cap: number): number {
+    return o >= tail ? o - tail : o + cap - tail;
+  }
+
+  /** The number ring grown to fit k more (its runs unwrapped, the span slots' offsets moved). */
+  #growNums(k: number): void {
+    const old = this.#nums;
+    const tail = this.#used === 0 ? 0 : (this.#spanNum[this.#tail] as number);
+    const live = this.#numHead >= tail ? this.#numHead - tail : old.length - tail + this.#numHead;
+    const nums = new Float64Array(Math.min(nextSize(old.length, live + k), this.#maxNums));
+    if (this.#numHead >= tail) nums.set(old.subarray(tail, this.#numHead));
+    else {
+      nums.set(old.subarray(tail));
+      nums.set(old.subarray(0, this.#numHead), old.length - tail);
+    }
+    if (tail !== 0) this.#moveOffsets(this.#spanNum, tail, old.length);
+    this.#nums = nums;
+    this.#numHead = live;
+  }
+
+  /** The string ring grown to fit m more (as #growNums). */
+  #growStrs(m: number): void {
+    const old = this.#strs;
+    const tail = this.#used === 0 ? 0 : (this.#spanStr[this.#tail] as number);
+    const live = this.#strHead >= tail ? this.#strHead - tail : old.length - tail + this.#strHead;
+    // An exact size (push would leave up to half again as spare capacity).
+    const strs = new Array<string>(Math.min(nextSize(old.length, live + m), this.#maxStrs)).fill('');
+    for (let i = 0; i < live; i++) strs[i] = old[(tail + i) % old.length] as string;
+    if (tail !== 0) this.#moveOffsets(this.#spanStr, tail, old.length);
+    this.#strs = strs;
+    this.#strHead = live;
+  }
+
+  /** Every span slot's run offset in `at` as it is after its ring is unwrapped. */
+  #moveOffsets(at: Int32Array, tail: number, cap: number): void {
+    const slots = this.#spanNum.length;
+    for (let i = 0, slot = this.#tail; i < this.#used; i++, slot = (slot + 1) % slots)
+      at[slot] = TraceStore.#unwrapped(at[slot] as number, tail, cap);
   }
 
   #growSpans(n: number): void {

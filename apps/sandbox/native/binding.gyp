@@ -3,9 +3,9 @@
     {
       "target_name": "udp_listener",
       "conditions": [
-        ["OS=='win'", { "type": "none" }, { "sources": ["udp_listener.c"] }]
+        ["OS=='win'", { "type": "none" }, { "sources": ["udp_listener.c", "dogstatsd_preparse.c"] }]
       ],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"]
     }
   ]
 }

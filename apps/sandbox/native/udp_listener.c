@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include <node_api.h>
 
+#include "dogstatsd_preparse.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +30,9 @@
 #include <unistd.h>
 
 enum { C_WRITE = 0, C_READ = 1, C_WAITING = 3, C_CLOSING = 4, C_ARMED = 5, C_RECV_ERRORS = 6 };
-#define WRAP_MARK ((int32_t)-1)
+#define WRAP_MARK REC_WRAP
+/* A datagram's pre-parsed records are staged here, then copied to the ring in one piece. */
+#define STAGE_BYTES (1u << 20)
 /* The largest UDP payload; the Agent itself reads at most dogstatsd_buffer_size (8 KB). */
 #define MAX_DATAGRAM 65536
 
@@ -46,6 +50,10 @@ typedef struct {
   int closed;
   pthread_mutex_t mu;
   pthread_cond_t room;
+  /* NULL: datagrams go to the ring raw (JS parses them whole). */
+  preparser_t *pre;
+  napi_ref shapes_ref;
+  uint8_t *stage;
   uint8_t buf[MAX_DATAGRAM];
 } listener_t;
 
@@ -96,7 +104,11 @@ static void *run(void *arg) {
         break;
       }
       const uint32_t len = (uint32_t)n;
-      const uint32_t need = 4 + ((len + 3) & ~3u);
+      // Pre-parsed records when they fit in half the ring (a small ring must still take them),
+      // else the datagram raw.
+      size_t staged = l->pre ? preparse_datagram(l->pre, l->buf, len, l->stage, STAGE_BYTES) : 0;
+      if (staged > l->size / 2) staged = 0;
+      const uint32_t need = staged ? (uint32_t)staged : 4 + ((len + 3) & ~3u);
       uint32_t w = (uint32_t)LOAD(C_WRITE);
       const uint32_t at = w & mask;
       // A record never straddles the end: the tail is skipped (marked) when it does not fit.
@@ -109,8 +121,12 @@ static void *run(void *arg) {
         w += skip;
       }
       const uint32_t to = w & mask;
-      memcpy(l->ring + to + 4, l->buf, len);
-      *(int32_t *)(l->ring + to) = (int32_t)len;
+      if (staged) {
+        memcpy(l->ring + to, l->stage, staged);
+      } else {
+        memcpy(l->ring + to + 4, l->buf, len);
+        *(int32_t *)(l->ring + to) = (int32_t)len;
+      }
       STORE(C_WRITE, (int32_t)(w + need));
       if (__atomic_exchange_n(&l->ctl[C_ARMED], 0, __ATOMIC_SEQ_CST) != 0)
         napi_call_threadsafe_function(l->tsfn, NULL, napi_tsfn_nonblocking);
@@ -158,6 +174,10 @@ static void release_js(napi_env env, listener_t *l) {
     napi_delete_reference(env, l->ctl_ref);
     l->ctl_ref = NULL;
   }
+  if (l->shapes_ref) {
+    napi_delete_reference(env, l->shapes_ref);
+    l->shapes_ref = NULL;
+  }
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -166,6 +186,8 @@ static void finalize(napi_env env, void *data, void *hint) {
   release_js(env, l);
   pthread_mutex_destroy(&l->mu);
   pthread_cond_destroy(&l->room);
+  preparser_free(l->pre);
+  free(l->stage);
   free(l);
 }
 
@@ -186,8 +208,9 @@ static int get_prop(napi_env env, napi_value obj, const char *name, napi_value *
   return napi_get_named_property(env, obj, name, out) == napi_ok;
 }
 
-/* listen({host, port, recvBufferSize, ring: ArrayBuffer, ctl: ArrayBuffer, onData})
- *   -> {handle, port, recvBufferSize} */
+/* listen({host, port, recvBufferSize, ring: ArrayBuffer, ctl: ArrayBuffer, onData[, shapes]})
+ *   -> {handle, port, recvBufferSize}
+ * shapes (an ArrayBuffer of int32, one per shape id): pre-parse lines (dogstatsd_preparse.c). */
 static napi_value listen_(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value opts;
@@ -220,6 +243,27 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
   if (!is_ab || napi_get_arraybuffer_info(env, v_ctl, &ctl, &ctl_len) != napi_ok || ctl_len < 32) {
     napi_throw_range_error(env, NULL, "listen: ctl must be an ArrayBuffer of at least 8 int32 words");
     return NULL;
+  }
+
+  napi_value v_shapes;
+  int32_t *shapes = NULL;
+  size_t shapes_len = 0;
+  bool has_shapes = false;
+  napi_has_named_property(env, opts, "shapes", &has_shapes);
+  if (has_shapes && get_prop(env, opts, "shapes", &v_shapes)) {
+    napi_valuetype t;
+    napi_typeof(env, v_shapes, &t);
+    if (t != napi_undefined) {
+      napi_is_arraybuffer(env, v_shapes, &is_ab);
+      void *data = NULL;
+      if (!is_ab || napi_get_arraybuffer_info(env, v_shapes, &data, &shapes_len) != napi_ok || shapes_len < 4) {
+        napi_throw_range_error(env, NULL, "listen: shapes must be an ArrayBuffer of int32 words");
+        return NULL;
+      }
+      shapes = data;
+    } else {
+      has_shapes = false;
+    }
   }
 
   struct sockaddr_storage addr;
@@ -273,6 +317,21 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
     free(l);
     return throw_errno(env, "pipe", err, host, port);
   }
+  if (has_shapes) {
+    l->pre = preparser_new(shapes, (uint32_t)(shapes_len / 4));
+    l->stage = malloc(STAGE_BYTES);
+    if (!l->pre || !l->stage) {
+      preparser_free(l->pre);
+      free(l->stage);
+      close(fd);
+      close(l->wake_pipe[0]);
+      close(l->wake_pipe[1]);
+      free(l);
+      napi_throw_error(env, NULL, "listen: out of memory");
+      return NULL;
+    }
+    napi_create_reference(env, v_shapes, 1, &l->shapes_ref);
+  }
   pthread_mutex_init(&l->mu, NULL);
   pthread_cond_init(&l->room, NULL);
   napi_create_reference(env, v_ring, 1, &l->ring_ref);
@@ -280,17 +339,20 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
   napi_value name;
   napi_create_string_utf8(env, "dogstatsd-udp-listener", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, v_cb, NULL, name, 0, 1, NULL, NULL, NULL, call_js, &l->tsfn) != napi_ok) {
-    l->running = 0;
     stop(l);
     release_js(env, l);
+    preparser_free(l->pre);
+    free(l->stage);
     free(l);
     napi_throw_error(env, NULL, "listen: could not create the thread-safe callback");
     return NULL;
   }
-  if (pthread_create(&l->thread, NULL, run, l) != 0) {
-    int err = errno;
+  const int err = pthread_create(&l->thread, NULL, run, l);
+  if (err != 0) {
     stop(l);
     release_js(env, l);
+    preparser_free(l->pre);
+    free(l->stage);
     free(l);
     return throw_errno(env, "pthread_create", err, host, port);
   }

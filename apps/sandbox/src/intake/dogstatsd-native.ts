@@ -15,6 +15,8 @@ export interface NativeListener {
     ctl: ArrayBuffer;
     /** Called on the main thread when the ring gets data after JS set ARMED. */
     onData: () => void;
+    /** Pre-parse lines (REC records): the epoch JS learnt each shape id in (int32 each). */
+    shapes?: ArrayBuffer;
   }): { handle: object; port: number; recvBufferSize: number };
   /** Tells a thread waiting for room (CTL.WAITING) that JS freed some. */
   wake(handle: object): void;

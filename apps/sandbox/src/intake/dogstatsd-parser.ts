@@ -207,6 +207,15 @@ export class DogStatsDParser {
   /** The shape the last slow-path line resolved to (undefined: not to be cached). */
   #resolved: Shape | undefined;
   #now = 0;
+  /**
+   * Shapes the native listener pre-parses (native/dogstatsd_preparse.c), by its shape id, for the
+   * current epoch (its table starting over begins a new one).
+   */
+  #nativeCtx: Array<MetricContext | undefined> = [];
+  /** The sample rate of each native shape (a shape's bytes include its rate). */
+  #nativeRate = new Float64Array(0);
+  /** The native listener's table epoch these ids belong to (it starts at 1). */
+  nativeEpoch = 1;
   #viewOf: Buffer | undefined;
   #view: DataView = new DataView(new ArrayBuffer(0));
 
@@ -294,6 +303,107 @@ export class DogStatsDParser {
         shapes.set(h, buf, dv, s, colon, p1 + 1, le, resolved);
       }
     }
+  }
+
+  /** A datagram came through the native listener (its REC_PACKET): counted as parse() counts one. */
+  packet(bytes: number): void {
+    const stats = this.#deps.stats;
+    stats.packets++;
+    stats.bytes += bytes;
+    this.#now = this.#deps.clock.now();
+    this.#deps.aggregator.advance(this.#now, true);
+  }
+
+  /**
+   * `n` lines of learnt shapes whose value is a plain decimal, pre-parsed by the native listener
+   * (REC_FAST): n x (shape id int32, value float64) from `at`. What parse() does for a line of a
+   * known shape, without its bytes.
+   */
+  knownLines(dv: DataView, at: number, n: number): void {
+    const stats = this.#deps.stats;
+    const agg = this.#deps.aggregator;
+    const values = this.#values;
+    const native = this.#nativeCtx;
+    const rates = this.#nativeRate;
+    stats.preparsedLines += n;
+    let p = at;
+    for (let k = 0; k < n; k++, p += 12) {
+      stats.lines++;
+      const id = dv.getInt32(p, true);
+      let ctx = native[id];
+      if (ctx === undefined) {
+        // the listener only sends ids this parser learnt: a broken record, not a bad line
+        stats.error('internal parser error');
+        continue;
+      }
+      if (ctx.expired) {
+        ctx = this.#revive(ctx);
+        native[id] = ctx;
+      }
+      values[0] = dv.getFloat64(p + 4, true);
+      agg.samples(ctx, values, 1, rates[id] as number);
+      stats.metricSamples++;
+      stats.metricLines++;
+    }
+  }
+
+  /**
+   * One line [s, le) the native listener passes on whole (REC_LINE), parsed as parse() parses a
+   * line of an unknown shape. Returns true when it resolved to a reusable shape and `id` >= 0:
+   * the listener may then send that shape's lines as (id, value) (the caller tells it).
+   */
+  line(buf: Buffer, s: number, le: number, id: number): boolean {
+    let learnt = id >= 0 ? this.#nativeCtx[id] : undefined;
+    if (learnt !== undefined) {
+      // A shape learnt since the listener sent this line (it runs ahead of this thread by up to
+      // the ring): the same bytes as the learnt line up to the value, so only the value is read.
+      let colon = s;
+      while (buf[colon] !== COLON) colon++;
+      let p1 = colon + 1;
+      while (buf[p1] !== PIPE) p1++;
+      this.#deps.stats.lines++;
+      if (learnt.expired) {
+        learnt = this.#revive(learnt);
+        this.#nativeCtx[id] = learnt;
+      }
+      this.#sample(buf, learnt, this.#nativeRate[id] as number, colon, p1);
+      return false;
+    }
+    let e = le;
+    if (e > s && buf[e - 1] === CR) e--;
+    if (e <= s) return false;
+    const stats = this.#deps.stats;
+    stats.lines++;
+    this.#resolved = undefined;
+    try {
+      this.#line(buf, s, e);
+    } catch {
+      stats.error('internal parser error');
+    }
+    const resolved = this.#resolved as Shape | undefined;
+    // a set's samples need the value's text, which (id, value) records do not carry
+    if (id < 0 || resolved === undefined || resolved.ctx.kind === 'set') return false;
+    this.#nativeCtx[id] = resolved.ctx;
+    if (id >= this.#nativeRate.length) {
+      const rates = new Float64Array(Math.max(1024, 2 * this.#nativeRate.length, id + 1));
+      rates.set(this.#nativeRate);
+      this.#nativeRate = rates;
+    }
+    this.#nativeRate[id] = resolved.rate;
+    return true;
+  }
+
+  /** The native listener's shape table started over (REC_RESET): its ids are reused. */
+  nativeReset(): void {
+    this.#nativeCtx = [];
+    this.nativeEpoch++;
+  }
+
+  /** An idle-expired context again (what a new shape would resolve to). */
+  #revive(ctx: MetricContext): MetricContext {
+    const host = ctx.tags.find((t) => t.startsWith('host:'));
+    if (host) this.#deps.hosts.seen(host.slice(5), this.#now);
+    return this.#deps.aggregator.context(ctx.name, ctx.kind, ctx.tags);
   }
 
   /**

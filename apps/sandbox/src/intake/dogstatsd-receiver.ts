@@ -30,6 +30,13 @@ export const CTL = {
 /** A record whose length word is this goes on at the ring's start. */
 export const WRAP = -1;
 
+/**
+ * Records only the native listener writes (native/dogstatsd_preparse.h): a datagram's start,
+ * pre-parsed lines of learnt shapes, a line for the JS parser, its shape table starting over.
+ * A length word >= 0 is a raw datagram (what this thread writes).
+ */
+export const REC = { PACKET: -2, FAST: -3, LINE: -4, RESET: -5 } as const;
+
 export interface ReceiverData {
   readonly host: string;
   readonly port: number;

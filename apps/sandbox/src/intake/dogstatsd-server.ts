@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { isIpLiteral, type NativeListener, nativeListener } from './dogstatsd-native.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
-import { CTL, type ReceiverData, type ReceiverMessage, WRAP } from './dogstatsd-receiver.ts';
+import { CTL, REC, type ReceiverData, type ReceiverMessage, WRAP } from './dogstatsd-receiver.ts';
 import type { IntakeStats } from './stats.ts';
 
 export interface DogStatsDServer {
@@ -39,6 +39,8 @@ interface UnixDgramSocket {
 export const RECEIVE_BUFFER = 8 * 1024 * 1024;
 /** The receiver thread's ring of datagrams (a power of two). */
 const RING_BYTES = 16 * 1024 * 1024;
+/** Line shapes the native listener learns before its table starts over (the JS parser's bound). */
+const NATIVE_SHAPES = 100_000;
 /** Longest the main thread parses queued datagrams before giving the event loop a turn. */
 const DRAIN_SLICE_MS = 20;
 
@@ -63,6 +65,8 @@ export async function startDogStatsD(options: {
   receiver?: UdpReceiverKind | undefined;
   /** The receiver thread's ring size, a power of two (default 16 MB). */
   ringBytes?: number | undefined;
+  /** Line shapes the native listener learns before starting over (default 100,000; tests lower it). */
+  nativeShapes?: number | undefined;
 }): Promise<DogStatsDServer> {
   const { parser, log, stats } = options;
   const recvBufferSize = options.recvBufferSize ?? RECEIVE_BUFFER;
@@ -79,6 +83,7 @@ export async function startDogStatsD(options: {
             options.port,
             recvBufferSize,
             ringBytes,
+            options.nativeShapes ?? NATIVE_SHAPES,
             parser,
             log,
           );
@@ -203,9 +208,12 @@ function ringParser(
   ctl: Int32Array,
   parser: DogStatsDParser,
   room: () => void,
+  /** The native listener's shape states (pre-parsed records), when it pre-parses. */
+  shapes?: Int32Array,
 ): (deadline: number) => boolean {
   const ring = Buffer.from(ringBuffer);
   const words = new Int32Array(ringBuffer);
+  const dv = new DataView(ringBuffer);
   const size = ring.length;
   const mask = size - 1;
   return (deadline) => {
@@ -215,14 +223,33 @@ function ringParser(
       const w = Atomics.load(ctl, CTL.WRITE) >>> 0;
       if (r === w) break;
       const at = r & mask;
-      const len = words[at >> 2] as number;
-      if (len === WRAP) {
-        r = (r + (size - at)) >>> 0;
-        Atomics.store(ctl, CTL.READ, r | 0);
-        continue;
+      const word = at >> 2;
+      const kind = words[word] as number;
+      if (kind >= 0) {
+        parser.parse(ring, at + 4, at + 4 + kind);
+        r += 4 + ((kind + 3) & ~3);
+      } else if (kind === REC.FAST) {
+        const lines = words[word + 1] as number;
+        parser.knownLines(dv, at + 8, lines);
+        r += 8 + 12 * lines;
+      } else if (kind === REC.PACKET) {
+        parser.packet(words[word + 1] as number);
+        r += 8;
+      } else if (kind === REC.LINE) {
+        const id = words[word + 1] as number;
+        const len = words[word + 2] as number;
+        if (parser.line(ring, at + 12, at + 12 + len, id) && shapes)
+          Atomics.store(shapes, id, parser.nativeEpoch);
+        r += 12 + ((len + 3) & ~3);
+      } else if (kind === WRAP) {
+        r += size - at;
+      } else if (kind === REC.RESET) {
+        parser.nativeReset();
+        r += 4;
+      } else {
+        throw new Error(`DogStatsD ring: unknown record ${kind} at ${at}`);
       }
-      parser.parse(ring, at + 4, at + 4 + len);
-      r = (r + 4 + ((len + 3) & ~3)) >>> 0;
+      r >>>= 0;
       Atomics.store(ctl, CTL.READ, r | 0);
       if ((++n & 15) === 0) {
         // the writer may be waiting for room
@@ -251,17 +278,22 @@ async function nativeUdp(
   port: number,
   recvBufferSize: number,
   ringBytes: number,
+  shapeCount: number,
   parser: DogStatsDParser,
   log: Logger,
 ): Promise<UdpReceiver> {
   checkRingBytes(ringBytes);
+  if (!(Number.isInteger(shapeCount) && shapeCount >= 1 && shapeCount <= 10_000_000))
+    throw new Error(`nativeShapes: an integer from 1 to 10,000,000, not ${shapeCount}`);
   const ring = new ArrayBuffer(ringBytes);
   const ctlBuffer = new ArrayBuffer(CTL.SIZE * 4);
   const ctl = new Int32Array(ctlBuffer);
+  const shapesBuffer = new ArrayBuffer(shapeCount * 4);
+  const shapes = new Int32Array(shapesBuffer);
   let closed = false;
   let scheduled = false;
   let handle: object | undefined;
-  const parseQueued = ringParser(ring, ctl, parser, () => handle && native.wake(handle));
+  const parseQueued = ringParser(ring, ctl, parser, () => handle && native.wake(handle), shapes);
 
   const pump = (): void => {
     scheduled = false;
@@ -287,7 +319,15 @@ async function nativeUdp(
   };
 
   // Throws as dgram's bind does (EADDRINUSE...), synchronously.
-  const bound = native.listen({ host, port, recvBufferSize, ring, ctl: ctlBuffer, onData: schedule });
+  const bound = native.listen({
+    host,
+    port,
+    recvBufferSize,
+    ring,
+    ctl: ctlBuffer,
+    onData: schedule,
+    shapes: shapesBuffer,
+  });
   handle = bound.handle;
   Atomics.store(ctl, CTL.ARMED, 1);
   return {

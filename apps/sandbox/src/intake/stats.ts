@@ -18,6 +18,8 @@ export class IntakeStats {
   /** Metric lines accepted (a multi-value line counts once). */
   metricLines = 0;
   metricSamples = 0;
+  /** Lines the native listener pre-parsed (a learnt shape, a plain value): no bytes reached JS. */
+  preparsedLines = 0;
   events = 0;
   serviceChecks = 0;
   /** Datagrams the kernel dropped on the DogStatsD UDP socket (its buffer full), when known. */
@@ -50,6 +52,7 @@ export class IntakeStats {
         lines: this.lines,
         metric_lines: this.metricLines,
         metric_samples: this.metricSamples,
+        preparsed_lines: this.preparsedLines,
         events: this.events,
         service_checks: this.serviceChecks,
         udp_kernel_drops: this.udpKernelDrops() ?? null,

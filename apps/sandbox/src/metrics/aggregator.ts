@@ -1,5 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { histogramStats } from './histogram.ts';
+import { SampleLog } from './sample-log.ts';
 import { compactSketch, newSketch } from './sketch.ts';
 import type { MetricStore } from './store.ts';
 
@@ -30,6 +31,8 @@ export class MetricContext {
   spare: Float64Array | undefined;
   members: Set<string> | undefined;
   sketch: DDSketch | undefined;
+  /** Index of this context in its aggregator while it is known (the sample log refers to it). */
+  slot = -1;
 
   constructor(name: string, kind: MetricKind, tags: readonly string[]) {
     this.name = name;
@@ -81,6 +84,13 @@ export class Aggregator {
   /** Closed buckets not yet written to the store, oldest first; `next`: first state not written. */
   readonly #sealed: Array<{ t: number; states: Sealed[]; next: number }> = [];
   #drainScheduled = false;
+  /** Contexts by slot (undefined: free), and the free slots. */
+  readonly #bySlot: Array<MetricContext | undefined> = [];
+  readonly #freeSlots: number[] = [];
+  /** Histogram, timing and distribution samples of the open bucket not yet in their contexts. */
+  readonly #log = new SampleLog((slot, values, rates, start, end) =>
+    this.#applyRun(this.#bySlot[slot] as MetricContext, values, rates, start, end),
+  );
   #bucket = -1;
   #lastExpiry = 0;
   /** Called at each flush with the bucket time; each writes its own points and returns how many. */
@@ -104,6 +114,8 @@ export class Aggregator {
     let ctx = this.#contexts.get(key);
     if (!ctx) {
       ctx = new MetricContext(name, kind, tags);
+      ctx.slot = this.#freeSlots.pop() ?? this.#bySlot.length;
+      this.#bySlot[ctx.slot] = ctx;
       this.#contexts.set(key, ctx);
     }
     return ctx;
@@ -135,6 +147,8 @@ export class Aggregator {
 
   /** Detaches the current bucket's states (cheap: references only), runs the flush hooks. */
   #seal(): number {
+    // every sample of the bucket into its context first
+    this.#log.drain();
     const t = this.#bucket < 0 ? Math.floor(Date.now() / 1000 / this.interval) * this.interval : this.#bucket;
     const states: Sealed[] = [];
     for (const ctx of this.#active) {
@@ -209,25 +223,11 @@ export class Aggregator {
         for (let i = 0; i < n; i++) ctx.value += (values[i] as number) / rate;
         return;
       case 'histogram':
-      case 'timing': {
-        // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate
-        // the bucket holds one typed array, reused bucket after bucket.
-        const w = Math.trunc(1 / rate);
-        if (w !== 1 && ctx.weights.length < ctx.count)
-          for (let i = ctx.weights.length; i < ctx.count; i++) ctx.weights.push(1);
-        if (ctx.count + n > ctx.samples.length) {
-          const grown = new Float64Array(Math.max(16, 2 * ctx.samples.length, ctx.count + n));
-          grown.set(ctx.samples.subarray(0, ctx.count));
-          ctx.samples = grown;
-        }
-        const samples = ctx.samples;
-        for (let i = 0; i < n; i++) samples[ctx.count++] = values[i] as number;
-        if (ctx.weights.length > 0 || w !== 1) for (let i = 0; i < n; i++) ctx.weights.push(w);
-        return;
-      }
+      case 'timing':
       case 'distribution': {
-        if (!ctx.sketch) ctx.sketch = newSketch();
-        for (let i = 0; i < n; i++) ctx.sketch.accept(values[i] as number, 1 / rate);
+        // logged; the context takes them in a group (sample-log.ts, #applyRun)
+        const log = this.#log;
+        for (let i = 0; i < n; i++) log.append(ctx.slot, values[i] as number, rate);
         return;
       }
       case 'set':
@@ -235,6 +235,34 @@ export class Aggregator {
         for (let i = 0; i < n; i++) ctx.members.add(String(values[i]));
         return;
     }
+  }
+
+  /** Samples [start, end) of one histogram, timing or distribution context, in arrival order. */
+  #applyRun(ctx: MetricContext, values: Float64Array, rates: Float64Array, start: number, end: number): void {
+    if (ctx.kind === 'distribution') {
+      if (!ctx.sketch) ctx.sketch = newSketch();
+      const sketch = ctx.sketch;
+      for (let i = start; i < end; i++) sketch.accept(values[i] as number, 1 / (rates[i] as number));
+      return;
+    }
+    let count = ctx.count;
+    if (count + (end - start) > ctx.samples.length) {
+      const grown = new Float64Array(Math.max(16, 2 * ctx.samples.length, count + (end - start)));
+      grown.set(ctx.samples.subarray(0, count));
+      ctx.samples = grown;
+    }
+    const samples = ctx.samples;
+    const weights = ctx.weights;
+    for (let i = start; i < end; i++) {
+      // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate
+      // the bucket holds one typed array, reused bucket after bucket.
+      const rate = rates[i] as number;
+      const w = rate === 1 ? 1 : Math.trunc(1 / rate);
+      if (w !== 1 && weights.length < count) for (let k = weights.length; k < count; k++) weights.push(1);
+      samples[count++] = values[i] as number;
+      if (weights.length > 0 || w !== 1) weights.push(w);
+    }
+    ctx.count = count;
   }
 
   /** One member of a set (kept as its raw text, no sample-rate correction). */
@@ -321,6 +349,9 @@ export class Aggregator {
         if (!ctx.active && t - ctx.lastBucket > this.#idle) {
           ctx.expired = true;
           this.#contexts.delete(key);
+          // no logged sample refers to it: the log was drained when its last bucket closed
+          this.#bySlot[ctx.slot] = undefined;
+          this.#freeSlots.push(ctx.slot);
         }
       }
     }

@@ -1,0 +1,317 @@
+// DogStatsD lines pre-parsed on the listener thread, so the main thread does only the part that
+// needs its state (the aggregation). A plain metric line `name:value|type[|...]` is known by its
+// shape: the name, and the bytes after the value (type, rate, tags, container id...), the same
+// key as the JS parser's shape cache (dogstatsd-parser.ts). The first time a shape is seen, the
+// line goes to JS whole (REC_LINE, with the shape's id); JS parses it with its full parser and,
+// when the shape resolves to a metric context it can reuse, writes state[id] = epoch. From then
+// on a line of that shape whose value is a plain decimal is sent as (id, value) only (REC_FAST):
+// no bytes, no tags, no string. Everything else (events, service checks, sets, |T timestamps,
+// several values, exponents, anything malformed) goes to JS whole, so the JS parser stays the one
+// definition of what a line means; this file only decides when it may be skipped.
+//
+// Records (int32 words, little-endian; doubles unaligned):
+//   REC_PACKET bytes                       a datagram starts (packet and byte counters)
+//   REC_FAST n, then n x (id, double)     n lines of known shapes, 12 bytes each
+//   REC_LINE id len, bytes padded to 4     one line for the JS parser; id -1: not to be learnt
+//   REC_RESET                              the shape table started over (ids reused, epoch + 1)
+#include "dogstatsd_preparse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  uint64_t hash;
+  uint32_t off;
+  uint32_t name_len;
+  uint32_t rest_len;
+  uint32_t pad;
+} entry_t;
+
+struct preparser {
+  const int32_t *state;
+  uint32_t max_shapes;
+  int32_t epoch;
+  /* Open addressing: slot -> (hash's high 32 bits << 32) | (entry + 1); 0: empty. The hash bits
+   * in the slot spare a look at the entry (another cache line) for most slots probed. */
+  uint64_t *slots;
+  uint32_t mask;
+  /* One struct per shape: a probe that reaches an entry touches one cache line. */
+  entry_t *entries;
+  uint32_t count;
+  uint32_t cap;
+  uint8_t *arena;
+  size_t arena_used;
+  size_t arena_cap;
+};
+
+/* Bytes of shape keys kept before the table starts over (with max_shapes, a bound on memory). */
+#define MAX_ARENA (16u << 20)
+
+/* Exact powers of ten: the JS parser divides by the same doubles (10 ** i). */
+static const double POW10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+static void clear(preparser_t *p) {
+  memset(p->slots, 0, (size_t)(p->mask + 1) * sizeof *p->slots);
+  p->count = 0;
+  p->arena_used = 0;
+}
+
+preparser_t *preparser_new(const int32_t *state, uint32_t max_shapes) {
+  preparser_t *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->state = state;
+  p->max_shapes = max_shapes;
+  p->epoch = 1;
+  p->mask = 4095;
+  p->cap = 2048;
+  p->arena_cap = 64 * 1024;
+  p->slots = calloc(p->mask + 1, sizeof *p->slots);
+  p->entries = malloc(p->cap * sizeof *p->entries);
+  p->arena = malloc(p->arena_cap);
+  if (!p->slots || !p->entries || !p->arena) {
+    preparser_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+void preparser_free(preparser_t *p) {
+  if (!p) return;
+  free(p->slots);
+  free(p->entries);
+  free(p->arena);
+  free(p);
+}
+
+/* Multiply-xor over 8-byte words (one multiply per word on the dependent chain), the last word
+ * read overlapping the one before, then mixed once: keys are compared in full after. */
+static inline uint64_t load64(const uint8_t *b) {
+  uint64_t w;
+  memcpy(&w, b, 8);
+  return w;
+}
+
+static uint64_t hash_bytes(uint64_t h, const uint8_t *b, size_t n) {
+  h ^= n;
+  if (n >= 8) {
+    // two lanes, so two multiplies are in flight at once
+    uint64_t g = 0x452821E638D01377ull;
+    size_t i = 0;
+    for (; i + 16 < n; i += 16) {
+      h = (h ^ load64(b + i)) * 0x9E3779B97F4A7C15ull;
+      g = (g ^ load64(b + i + 8)) * 0xC2B2AE3D27D4EB4Full;
+    }
+    if (i + 8 < n) h = (h ^ load64(b + i)) * 0x9E3779B97F4A7C15ull;
+    h = ((h ^ load64(b + n - 8)) * 0x9E3779B97F4A7C15ull) ^ (g >> 7) ^ g;
+  } else {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)b[i] << (8 * i);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+  }
+  // murmur3's finalizer: the table indexes by the low bits, which a multiply alone leaves weak
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+static void place(preparser_t *p, uint32_t e) {
+  const uint64_t h = p->entries[e].hash;
+  uint32_t i = (uint32_t)h & p->mask;
+  while (p->slots[i] != 0) i = (i + 1) & p->mask;
+  p->slots[i] = (h & 0xFFFFFFFF00000000ull) | (e + 1);
+}
+
+static int grow(preparser_t *p) {
+  if (p->count == p->cap) {
+    uint32_t cap = p->cap * 2;
+    entry_t *entries = realloc(p->entries, cap * sizeof *entries);
+    if (!entries) return 0;
+    p->entries = entries;
+    p->cap = cap;
+  }
+  if ((p->count + 1) * 2 > p->mask + 1) {
+    uint32_t size = (p->mask + 1) * 2;
+    uint64_t *slots = calloc(size, sizeof *slots);
+    if (!slots) return 0;
+    free(p->slots);
+    p->slots = slots;
+    p->mask = size - 1;
+    for (uint32_t e = 0; e < p->count; e++) place(p, e);
+  }
+  return 1;
+}
+
+/*
+ * The id of the shape name [ns, ne) + rest [rs, re), added when new; -1 when it cannot be kept.
+ * *reset is set when the table started over to make room.
+ */
+static int32_t intern(preparser_t *p, const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl, int *reset) {
+  const uint64_t h = hash_bytes(hash_bytes(0x243F6A8885A308D3ull, ns, nl) * 31, rs, rl);
+  const uint64_t tag = h & 0xFFFFFFFF00000000ull;
+  for (uint32_t i = (uint32_t)h & p->mask;; i = (i + 1) & p->mask) {
+    const uint64_t slot = p->slots[i];
+    if (slot == 0) break;
+    if ((slot & 0xFFFFFFFF00000000ull) != tag) continue;
+    const uint32_t e = (uint32_t)slot - 1;
+    const entry_t *en = &p->entries[e];
+    if (en->hash == h && en->name_len == nl && en->rest_len == rl) {
+      const uint8_t *k = p->arena + en->off;
+      if (memcmp(k, ns, nl) == 0 && memcmp(k + nl, rs, rl) == 0) return (int32_t)e;
+    }
+  }
+  if (nl + rl > MAX_ARENA / 4) return -1;
+  if (p->count >= p->max_shapes || p->arena_used + nl + rl > MAX_ARENA) {
+    // A sender inventing names must not grow the table forever: start over (as the JS cache does).
+    clear(p);
+    p->epoch++;
+    *reset = 1;
+  }
+  if (p->arena_used + nl + rl > p->arena_cap) {
+    size_t cap = p->arena_cap;
+    while (p->arena_used + nl + rl > cap) cap *= 2;
+    uint8_t *arena = realloc(p->arena, cap);
+    if (!arena) return -1;
+    p->arena = arena;
+    p->arena_cap = cap;
+  }
+  if (!grow(p)) return -1;
+  const uint32_t e = p->count++;
+  p->entries[e] = (entry_t){h, (uint32_t)p->arena_used, (uint32_t)nl, (uint32_t)rl, 0};
+  memcpy(p->arena + p->arena_used, ns, nl);
+  memcpy(p->arena + p->arena_used + nl, rs, rl);
+  p->arena_used += nl + rl;
+  place(p, e);
+  return (int32_t)e;
+}
+
+/* The first ':' or '|' in [s, e), or e: eight bytes at a time (a zero-byte test on each). */
+static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  for (; s + 8 <= e; s += 8) {
+    const uint64_t w = load64(s);
+    const uint64_t a = w ^ (ones * ':'), b = w ^ (ones * '|');
+    const uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+    if (hit) return s + (__builtin_ctzll(hit) >> 3);
+  }
+#endif
+  while (s < e && *s != ':' && *s != '|') s++;
+  return s;
+}
+
+/* [+-]digits[.digits], 1 to 15 digits: the JS parser's exact fast case, computed the same way. */
+static int plain_decimal(const uint8_t *b, const uint8_t *e, double *out) {
+  int neg = 0;
+  if (b < e && (*b == '-' || *b == '+')) neg = *b++ == '-';
+  double mant = 0;
+  int digits = 0, frac = 0, dot = 0;
+  for (; b < e; b++) {
+    const uint8_t c = *b;
+    if (c >= '0' && c <= '9') {
+      mant = mant * 10 + (c - '0');
+      digits++;
+      frac += dot;
+    } else if (c == '.' && !dot) {
+      dot = 1;
+    } else {
+      return 0;
+    }
+  }
+  if (digits == 0 || digits > 15) return 0;
+  const double v = frac == 0 ? mant : mant / POW10[frac];
+  *out = neg ? -v : v;
+  return 1;
+}
+
+/* The type field [t, te) is one the JS fast path reuses: c g ms h d (a set needs its text). */
+static int reusable_type(const uint8_t *t, const uint8_t *te) {
+  if (te - t == 1) return *t == 'c' || *t == 'g' || *t == 'h' || *t == 'd';
+  return te - t == 2 && t[0] == 'm' && t[1] == 's';
+}
+
+static inline void put32(uint8_t *at, int32_t v) { memcpy(at, &v, 4); }
+
+size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t *out, size_t cap) {
+  size_t o = 0;
+  size_t fast_at = 0; /* offset of the open REC_FAST header, 0: none (never at 0: REC_PACKET is) */
+  int32_t fast_n = 0;
+  if (cap < 8) return 0;
+  put32(out, REC_PACKET);
+  put32(out + 4, (int32_t)len);
+  o = 8;
+  const uint8_t *end = buf + len;
+  for (const uint8_t *s = buf; s < end;) {
+    const uint8_t *le = memchr(s, '\n', (size_t)(end - s));
+    if (!le) le = end;
+    const uint8_t *next = le + 1;
+    if (le == s) {
+      s = next;
+      continue;
+    }
+    int32_t id = -1;
+    int fast = 0;
+    double value = 0;
+    const uint8_t *colon = name_end(s, le);
+    if (colon < le && *colon == ':' && colon > s) {
+      // the value and the type are a few bytes: a loop beats a call to memchr
+      const uint8_t *p1 = colon + 1;
+      while (p1 < le && *p1 != '|') p1++;
+      if (p1 < le) {
+        const uint8_t *t = p1 + 1;
+        const uint8_t *te = t;
+        while (te < le && *te != '|') te++;
+        int timestamp = 0;
+        for (const uint8_t *f = te + 1; f < le;) {
+          if (*f == 'T') {
+            timestamp = 1;
+            break;
+          }
+          f = memchr(f, '|', (size_t)(le - f));
+          if (!f) break;
+          f++;
+        }
+        if (!timestamp && reusable_type(t, te)) {
+          int reset = 0;
+          id = intern(p, s, (size_t)(colon - s), p1 + 1, (size_t)(le - (p1 + 1)), &reset);
+          if (reset) {
+            if (o + 4 > cap) return 0;
+            put32(out + o, REC_RESET);
+            o += 4;
+            fast_at = 0;
+          }
+          fast = id >= 0 && __atomic_load_n(&p->state[id], __ATOMIC_ACQUIRE) == p->epoch &&
+                 plain_decimal(colon + 1, p1, &value);
+        }
+      }
+    }
+    if (fast) {
+      if (fast_at == 0) {
+        if (o + 8 > cap) return 0;
+        fast_at = o;
+        fast_n = 0;
+        put32(out + o, REC_FAST);
+        o += 8;
+      }
+      if (o + 12 > cap) return 0;
+      put32(out + o, id);
+      memcpy(out + o + 4, &value, 8);
+      o += 12;
+      put32(out + fast_at + 4, ++fast_n);
+    } else {
+      const size_t n = (size_t)(le - s);
+      const size_t need = 12 + ((n + 3) & ~(size_t)3);
+      if (o + need > cap) return 0;
+      put32(out + o, REC_LINE);
+      put32(out + o + 4, id);
+      put32(out + o + 8, (int32_t)n);
+      memcpy(out + o + 12, s, n);
+      o += need;
+      fast_at = 0;
+    }
+    s = next;
+  }
+  return o;
+}

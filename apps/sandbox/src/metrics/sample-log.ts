@@ -1,0 +1,107 @@
+/**
+ * Samples of histogram, timing and distribution contexts in arrival order, handed to their
+ * contexts in groups. Writing each sample straight into its context's array (or sketch) costs
+ * a chain of cache misses per sample once contexts number in the thousands (context, its array,
+ * the array's memory): ~55-65 ns a sample at 7,000 contexts against ~10 at 200. Here a sample
+ * is three sequential writes; every LOG_CAP samples (and before a bucket closes) a counting sort
+ * by context groups them, and each context takes its run at once, in arrival order, so what it
+ * holds is exactly what per-sample writes would have left.
+ */
+export const LOG_CAP = 65_536;
+
+/** Applies samples [start, end) of `values`/`rates`, all of context slot `slot`, in order. */
+export type RunSink = (
+  slot: number,
+  values: Float64Array,
+  rates: Float64Array,
+  start: number,
+  end: number,
+) => void;
+
+export class SampleLog {
+  #slots = new Int32Array(LOG_CAP);
+  #values = new Float64Array(LOG_CAP);
+  #rates = new Float64Array(LOG_CAP);
+  #length = 0;
+  /** Grouped copies (by slot, arrival order kept within a slot). */
+  #sortedValues = new Float64Array(LOG_CAP);
+  #sortedRates = new Float64Array(LOG_CAP);
+  /** Per slot: samples in the log, then the next write position while grouping. */
+  #counts = new Int32Array(1024);
+  #distinct = new Int32Array(LOG_CAP);
+  readonly #sink: RunSink;
+
+  constructor(sink: RunSink) {
+    this.#sink = sink;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Logs one sample of context slot `slot`; hands the log over when it is full. */
+  append(slot: number, value: number, rate: number): void {
+    const i = this.#length;
+    this.#slots[i] = slot;
+    this.#values[i] = value;
+    this.#rates[i] = rate;
+    this.#length = i + 1;
+    if (i + 1 === LOG_CAP) this.drain();
+  }
+
+  /** Hands every logged sample to the sink, one run per slot, and empties the log. */
+  drain(): void {
+    const n = this.#length;
+    if (n === 0) return;
+    this.#length = 0;
+    const slots = this.#slots;
+    let counts = this.#counts;
+    const distinct = this.#distinct;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const s = slots[i] as number;
+      if (s >= counts.length) {
+        const grown = new Int32Array(Math.max(2 * counts.length, s + 1));
+        grown.set(counts);
+        counts = grown;
+        this.#counts = grown;
+      }
+      if ((counts[s] as number) === 0) distinct[d++] = s;
+      counts[s] = (counts[s] as number) + 1;
+    }
+    if (d === 1) {
+      // one context (a single busy histogram): no grouping needed
+      counts[distinct[0] as number] = 0;
+      this.#sink(distinct[0] as number, this.#values, this.#rates, 0, n);
+      return;
+    }
+    // counts -> start of each slot's run
+    let at = 0;
+    for (let k = 0; k < d; k++) {
+      const s = distinct[k] as number;
+      const c = counts[s] as number;
+      counts[s] = at;
+      at += c;
+    }
+    const values = this.#values;
+    const rates = this.#rates;
+    const sv = this.#sortedValues;
+    const sr = this.#sortedRates;
+    for (let i = 0; i < n; i++) {
+      const s = slots[i] as number;
+      const to = counts[s] as number;
+      sv[to] = values[i] as number;
+      sr[to] = rates[i] as number;
+      counts[s] = to + 1;
+    }
+    // counts[s] is now the end of slot s's run; runs are laid out in `distinct` order
+    let start = 0;
+    for (let k = 0; k < d; k++) {
+      const s = distinct[k] as number;
+      const end = counts[s] as number;
+      counts[s] = 0;
+      this.#sink(s, sv, sr, start, end);
+      start = end;
+    }
+  }
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { Secret } from './secret.ts';
 import { DATADOG_SITES } from './sites.ts';
+import { isIanaZone, machineZone } from './time-zone.ts';
 
 /**
  * Every setting of the project, one entry each: the variable, its schema (raw text in, typed
@@ -123,17 +124,6 @@ const tags = (fallback: string) =>
         message: 'has a tag that does not start with a letter or holds characters Datadog does not keep',
       }),
   ) as z.ZodType<string[], string | undefined>;
-
-function isIanaZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}
-
-const machineZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
   z.preprocess(

@@ -19,23 +19,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A shape: its hash and where its key is (kept to place it again when the slots grow). */
 typedef struct {
   uint64_t hash;
   uint32_t off;
+  uint32_t pad;
+} entry_t;
+
+/* In the arena, before the key bytes: a probe that reaches a key reads one place in memory. */
+typedef struct {
+  int32_t id;
   uint32_t name_len;
   uint32_t rest_len;
   uint32_t pad;
-} entry_t;
+} key_head_t;
 
 struct preparser {
   const int32_t *state;
   uint32_t max_shapes;
   int32_t epoch;
-  /* Open addressing: slot -> (hash's high 32 bits << 32) | (entry + 1); 0: empty. The hash bits
-   * in the slot spare a look at the entry (another cache line) for most slots probed. */
+  /* Open addressing: slot -> (hash's high 32 bits << 32) | (arena offset / 8 + 1); 0: empty.
+   * The hash bits spare a look at the key for most slots probed. */
   uint64_t *slots;
   uint32_t mask;
-  /* One struct per shape: a probe that reaches an entry touches one cache line. */
   entry_t *entries;
   uint32_t count;
   uint32_t cap;
@@ -92,7 +98,8 @@ static inline uint64_t load64(const uint8_t *b) {
   return w;
 }
 
-static uint64_t hash_bytes(uint64_t h, const uint8_t *b, size_t n) {
+/* Absorbs n bytes into h (no final mix: shape_hash mixes once for the name and the rest). */
+static uint64_t absorb(uint64_t h, const uint8_t *b, size_t n) {
   h ^= n;
   if (n >= 8) {
     // two lanes, so two multiplies are in flight at once
@@ -109,6 +116,11 @@ static uint64_t hash_bytes(uint64_t h, const uint8_t *b, size_t n) {
     for (size_t i = 0; i < n; i++) w |= (uint64_t)b[i] << (8 * i);
     h = (h ^ w) * 0x9E3779B97F4A7C15ull;
   }
+  return h;
+}
+
+static inline uint64_t shape_hash(const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl) {
+  uint64_t h = absorb(absorb(0x243F6A8885A308D3ull, ns, nl) ^ 0xFF, rs, rl);
   // murmur3's finalizer: the table indexes by the low bits, which a multiply alone leaves weak
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
@@ -121,7 +133,7 @@ static void place(preparser_t *p, uint32_t e) {
   const uint64_t h = p->entries[e].hash;
   uint32_t i = (uint32_t)h & p->mask;
   while (p->slots[i] != 0) i = (i + 1) & p->mask;
-  p->slots[i] = (h & 0xFFFFFFFF00000000ull) | (e + 1);
+  p->slots[i] = (h & 0xFFFFFFFF00000000ull) | (p->entries[e].off / 8 + 1);
 }
 
 static int grow(preparser_t *p) {
@@ -148,30 +160,30 @@ static int grow(preparser_t *p) {
  * The id of the shape name [ns, ne) + rest [rs, re), added when new; -1 when it cannot be kept.
  * *reset is set when the table started over to make room.
  */
-static int32_t intern(preparser_t *p, const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl, int *reset) {
-  const uint64_t h = hash_bytes(hash_bytes(0x243F6A8885A308D3ull, ns, nl) * 31, rs, rl);
+static int32_t intern(preparser_t *p, uint64_t h, const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl,
+                      int *reset) {
   const uint64_t tag = h & 0xFFFFFFFF00000000ull;
   for (uint32_t i = (uint32_t)h & p->mask;; i = (i + 1) & p->mask) {
     const uint64_t slot = p->slots[i];
     if (slot == 0) break;
     if ((slot & 0xFFFFFFFF00000000ull) != tag) continue;
-    const uint32_t e = (uint32_t)slot - 1;
-    const entry_t *en = &p->entries[e];
-    if (en->hash == h && en->name_len == nl && en->rest_len == rl) {
-      const uint8_t *k = p->arena + en->off;
-      if (memcmp(k, ns, nl) == 0 && memcmp(k + nl, rs, rl) == 0) return (int32_t)e;
+    const key_head_t *kh = (const key_head_t *)(p->arena + ((size_t)(uint32_t)slot - 1) * 8);
+    if (kh->name_len == nl && kh->rest_len == rl) {
+      const uint8_t *k = (const uint8_t *)(kh + 1);
+      if (memcmp(k, ns, nl) == 0 && memcmp(k + nl, rs, rl) == 0) return kh->id;
     }
   }
-  if (nl + rl > MAX_ARENA / 4) return -1;
-  if (p->count >= p->max_shapes || p->arena_used + nl + rl > MAX_ARENA) {
+  const size_t need = (sizeof(key_head_t) + nl + rl + 7) & ~(size_t)7;
+  if (need > MAX_ARENA / 4) return -1;
+  if (p->count >= p->max_shapes || p->arena_used + need > MAX_ARENA) {
     // A sender inventing names must not grow the table forever: start over (as the JS cache does).
     clear(p);
     p->epoch++;
     *reset = 1;
   }
-  if (p->arena_used + nl + rl > p->arena_cap) {
+  if (p->arena_used + need > p->arena_cap) {
     size_t cap = p->arena_cap;
-    while (p->arena_used + nl + rl > cap) cap *= 2;
+    while (p->arena_used + need > cap) cap *= 2;
     uint8_t *arena = realloc(p->arena, cap);
     if (!arena) return -1;
     p->arena = arena;
@@ -179,10 +191,12 @@ static int32_t intern(preparser_t *p, const uint8_t *ns, size_t nl, const uint8_
   }
   if (!grow(p)) return -1;
   const uint32_t e = p->count++;
-  p->entries[e] = (entry_t){h, (uint32_t)p->arena_used, (uint32_t)nl, (uint32_t)rl, 0};
-  memcpy(p->arena + p->arena_used, ns, nl);
-  memcpy(p->arena + p->arena_used + nl, rs, rl);
-  p->arena_used += nl + rl;
+  p->entries[e] = (entry_t){h, (uint32_t)p->arena_used, 0};
+  key_head_t *kh = (key_head_t *)(p->arena + p->arena_used);
+  *kh = (key_head_t){(int32_t)e, (uint32_t)nl, (uint32_t)rl, 0};
+  memcpy((uint8_t *)(kh + 1), ns, nl);
+  memcpy((uint8_t *)(kh + 1) + nl, rs, rl);
+  p->arena_used += need;
   place(p, e);
   return (int32_t)e;
 }
@@ -206,12 +220,13 @@ static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
 static int plain_decimal(const uint8_t *b, const uint8_t *e, double *out) {
   int neg = 0;
   if (b < e && (*b == '-' || *b == '+')) neg = *b++ == '-';
-  double mant = 0;
+  // An integer while it has at most 15 digits (< 2^53): exactly the double JS accumulates.
+  uint64_t mant = 0;
   int digits = 0, frac = 0, dot = 0;
   for (; b < e; b++) {
     const uint8_t c = *b;
     if (c >= '0' && c <= '9') {
-      mant = mant * 10 + (c - '0');
+      mant = mant * 10 + (uint64_t)(c - '0');
       digits++;
       frac += dot;
     } else if (c == '.' && !dot) {
@@ -221,7 +236,7 @@ static int plain_decimal(const uint8_t *b, const uint8_t *e, double *out) {
     }
   }
   if (digits == 0 || digits > 15) return 0;
-  const double v = frac == 0 ? mant : mant / POW10[frac];
+  const double v = frac == 0 ? (double)mant : (double)mant / POW10[frac];
   *out = neg ? -v : v;
   return 1;
 }
@@ -234,6 +249,17 @@ static int reusable_type(const uint8_t *t, const uint8_t *te) {
 
 static inline void put32(uint8_t *at, int32_t v) { memcpy(at, &v, 4); }
 
+/* A line of a chunk, between the pass that reads it and the pass that looks its shape up. */
+typedef struct {
+  const uint8_t *s, *colon, *p1, *le;
+  uint64_t hash;
+  /* 1: a candidate for the table (plain metric line, reusable type, no timestamp) */
+  int candidate;
+} line_t;
+
+/* Lines read ahead: their table slots are fetched into the cache while the others are read. */
+#define CHUNK 32
+
 size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t *out, size_t cap) {
   size_t o = 0;
   size_t fast_at = 0; /* offset of the open REC_FAST header, 0: none (never at 0: REC_PACKET is) */
@@ -243,75 +269,93 @@ size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t
   put32(out + 4, (int32_t)len);
   o = 8;
   const uint8_t *end = buf + len;
+  line_t lines[CHUNK];
   for (const uint8_t *s = buf; s < end;) {
-    const uint8_t *le = memchr(s, '\n', (size_t)(end - s));
-    if (!le) le = end;
-    const uint8_t *next = le + 1;
-    if (le == s) {
-      s = next;
-      continue;
-    }
-    int32_t id = -1;
-    int fast = 0;
-    double value = 0;
-    const uint8_t *colon = name_end(s, le);
-    if (colon < le && *colon == ':' && colon > s) {
+    // Pass 1: split, classify and hash up to CHUNK lines, asking for each one's slot (a cache
+    // miss with thousands of shapes, taken while the next lines are read rather than in turn).
+    int n = 0;
+    for (; n < CHUNK && s < end;) {
+      const uint8_t *le = memchr(s, '\n', (size_t)(end - s));
+      if (!le) le = end;
+      line_t *ln = &lines[n];
+      const uint8_t *line = s;
+      s = le + 1;
+      if (le == line) continue;
+      n++;
+      ln->s = line;
+      ln->le = le;
+      ln->candidate = 0;
+      const uint8_t *colon = name_end(line, le);
+      if (colon >= le || *colon != ':' || colon == line) continue;
       // the value and the type are a few bytes: a loop beats a call to memchr
       const uint8_t *p1 = colon + 1;
       while (p1 < le && *p1 != '|') p1++;
-      if (p1 < le) {
-        const uint8_t *t = p1 + 1;
-        const uint8_t *te = t;
-        while (te < le && *te != '|') te++;
-        int timestamp = 0;
-        for (const uint8_t *f = te + 1; f < le;) {
-          if (*f == 'T') {
-            timestamp = 1;
-            break;
-          }
-          f = memchr(f, '|', (size_t)(le - f));
-          if (!f) break;
-          f++;
+      if (p1 >= le) continue;
+      const uint8_t *t = p1 + 1;
+      const uint8_t *te = t;
+      while (te < le && *te != '|') te++;
+      if (!reusable_type(t, te)) continue;
+      int timestamp = 0;
+      for (const uint8_t *f = te + 1; f < le;) {
+        if (*f == 'T') {
+          timestamp = 1;
+          break;
         }
-        if (!timestamp && reusable_type(t, te)) {
-          int reset = 0;
-          id = intern(p, s, (size_t)(colon - s), p1 + 1, (size_t)(le - (p1 + 1)), &reset);
-          if (reset) {
-            if (o + 4 > cap) return 0;
-            put32(out + o, REC_RESET);
-            o += 4;
-            fast_at = 0;
-          }
-          fast = id >= 0 && __atomic_load_n(&p->state[id], __ATOMIC_ACQUIRE) == p->epoch &&
-                 plain_decimal(colon + 1, p1, &value);
+        f = memchr(f, '|', (size_t)(le - f));
+        if (!f) break;
+        f++;
+      }
+      if (timestamp) continue;
+      ln->colon = colon;
+      ln->p1 = p1;
+      ln->candidate = 1;
+      ln->hash = shape_hash(line, (size_t)(colon - line), p1 + 1, (size_t)(le - (p1 + 1)));
+      __builtin_prefetch(&p->slots[(uint32_t)ln->hash & p->mask]);
+    }
+    // Pass 2: each line's records, in order.
+    for (int k = 0; k < n; k++) {
+      const line_t *ln = &lines[k];
+      int32_t id = -1;
+      int fast = 0;
+      double value = 0;
+      if (ln->candidate) {
+        int reset = 0;
+        id = intern(p, ln->hash, ln->s, (size_t)(ln->colon - ln->s), ln->p1 + 1, (size_t)(ln->le - (ln->p1 + 1)),
+                    &reset);
+        if (reset) {
+          if (o + 4 > cap) return 0;
+          put32(out + o, REC_RESET);
+          o += 4;
+          fast_at = 0;
         }
+        fast = id >= 0 && __atomic_load_n(&p->state[id], __ATOMIC_ACQUIRE) == p->epoch &&
+               plain_decimal(ln->colon + 1, ln->p1, &value);
+      }
+      if (fast) {
+        if (fast_at == 0) {
+          if (o + 8 > cap) return 0;
+          fast_at = o;
+          fast_n = 0;
+          put32(out + o, REC_FAST);
+          o += 8;
+        }
+        if (o + 12 > cap) return 0;
+        put32(out + o, id);
+        memcpy(out + o + 4, &value, 8);
+        o += 12;
+        put32(out + fast_at + 4, ++fast_n);
+      } else {
+        const size_t bytes = (size_t)(ln->le - ln->s);
+        const size_t need = 12 + ((bytes + 3) & ~(size_t)3);
+        if (o + need > cap) return 0;
+        put32(out + o, REC_LINE);
+        put32(out + o + 4, id);
+        put32(out + o + 8, (int32_t)bytes);
+        memcpy(out + o + 12, ln->s, bytes);
+        o += need;
+        fast_at = 0;
       }
     }
-    if (fast) {
-      if (fast_at == 0) {
-        if (o + 8 > cap) return 0;
-        fast_at = o;
-        fast_n = 0;
-        put32(out + o, REC_FAST);
-        o += 8;
-      }
-      if (o + 12 > cap) return 0;
-      put32(out + o, id);
-      memcpy(out + o + 4, &value, 8);
-      o += 12;
-      put32(out + fast_at + 4, ++fast_n);
-    } else {
-      const size_t n = (size_t)(le - s);
-      const size_t need = 12 + ((n + 3) & ~(size_t)3);
-      if (o + need > cap) return 0;
-      put32(out + o, REC_LINE);
-      put32(out + o + 4, id);
-      put32(out + o + 8, (int32_t)n);
-      memcpy(out + o + 12, s, n);
-      o += need;
-      fast_at = 0;
-    }
-    s = next;
   }
   return o;
 }

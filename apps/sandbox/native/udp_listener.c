@@ -33,6 +33,15 @@ enum { C_WRITE = 0, C_READ = 1, C_WAITING = 3, C_CLOSING = 4, C_ARMED = 5, C_REC
 #define WRAP_MARK REC_WRAP
 /* A datagram's pre-parsed records are staged here, then copied to the ring in one piece. */
 #define STAGE_BYTES (1u << 20)
+/* Datagrams read per system call (recvmmsg). */
+#define BATCH 16
+#ifndef __linux__
+/* recvmmsg is Linux's: elsewhere one recv() at a time, the same fields used. */
+struct mmsghdr {
+  struct msghdr msg_hdr;
+  unsigned msg_len;
+};
+#endif
 /* The largest UDP payload; the Agent itself reads at most dogstatsd_buffer_size (8 KB). */
 #define MAX_DATAGRAM 65536
 
@@ -54,7 +63,10 @@ typedef struct {
   preparser_t *pre;
   napi_ref shapes_ref;
   uint8_t *stage;
-  uint8_t buf[MAX_DATAGRAM];
+  /* BATCH datagram buffers of MAX_DATAGRAM bytes (only the pages datagrams land on are touched). */
+  uint8_t *bufs;
+  struct mmsghdr msgs[BATCH];
+  struct iovec iov[BATCH];
 } listener_t;
 
 #define LOAD(i) __atomic_load_n(&l->ctl[i], __ATOMIC_SEQ_CST)
@@ -83,9 +95,40 @@ static int wait_for_room(listener_t *l, uint32_t w, uint32_t need) {
   return 1;
 }
 
+/* Copies one datagram (pre-parsed or raw) into the ring; 0 when closing. */
+static int deliver(listener_t *l, const uint8_t *buf, uint32_t len) {
+  const uint32_t mask = l->size - 1;
+  // Pre-parsed records when they fit in half the ring (a small ring must still take them),
+  // else the datagram raw.
+  size_t staged = l->pre ? preparse_datagram(l->pre, buf, len, l->stage, STAGE_BYTES) : 0;
+  if (staged > l->size / 2) staged = 0;
+  const uint32_t need = staged ? (uint32_t)staged : 4 + ((len + 3) & ~3u);
+  uint32_t w = (uint32_t)LOAD(C_WRITE);
+  const uint32_t at = w & mask;
+  // A record never straddles the end: the tail is skipped (marked) when it does not fit.
+  const uint32_t skip = at + need > l->size ? l->size - at : 0;
+  // Ring full: wait for JS (as the Agent's listener blocks on its full packet channel); the
+  // kernel buffer holds what arrives meanwhile and drops the rest (/proc/net/udp).
+  if (!wait_for_room(l, w, skip + need)) return 0;
+  if (skip > 0) {
+    *(int32_t *)(l->ring + at) = WRAP_MARK;
+    w += skip;
+  }
+  const uint32_t to = w & mask;
+  if (staged) {
+    memcpy(l->ring + to, l->stage, staged);
+  } else {
+    memcpy(l->ring + to + 4, buf, len);
+    *(int32_t *)(l->ring + to) = (int32_t)len;
+  }
+  STORE(C_WRITE, (int32_t)(w + need));
+  if (__atomic_exchange_n(&l->ctl[C_ARMED], 0, __ATOMIC_SEQ_CST) != 0)
+    napi_call_threadsafe_function(l->tsfn, NULL, napi_tsfn_nonblocking);
+  return 1;
+}
+
 static void *run(void *arg) {
   listener_t *l = arg;
-  const uint32_t mask = l->size - 1;
   struct pollfd fds[2] = {{l->fd, POLLIN, 0}, {l->wake_pipe[0], POLLIN, 0}};
   for (;;) {
     if (poll(fds, 2, -1) < 0) {
@@ -96,40 +139,22 @@ static void *run(void *arg) {
     if (fds[1].revents || LOAD(C_CLOSING)) break;
     // Read until the socket is empty, ringing JS at most once per empty-to-non-empty change.
     for (;;) {
-      ssize_t n = recv(l->fd, l->buf, MAX_DATAGRAM, MSG_DONTWAIT);
+#ifdef __linux__
+      // up to BATCH datagrams a system call
+      const int n = recvmmsg(l->fd, l->msgs, BATCH, MSG_DONTWAIT, NULL);
+#else
+      ssize_t got = recv(l->fd, l->bufs, MAX_DATAGRAM, MSG_DONTWAIT);
+      const int n = got < 0 ? -1 : 1;
+      if (got >= 0) l->msgs[0].msg_len = (unsigned)got;
+#endif
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
           __atomic_add_fetch(&l->ctl[C_RECV_ERRORS], 1, __ATOMIC_SEQ_CST);
         break;
       }
-      const uint32_t len = (uint32_t)n;
-      // Pre-parsed records when they fit in half the ring (a small ring must still take them),
-      // else the datagram raw.
-      size_t staged = l->pre ? preparse_datagram(l->pre, l->buf, len, l->stage, STAGE_BYTES) : 0;
-      if (staged > l->size / 2) staged = 0;
-      const uint32_t need = staged ? (uint32_t)staged : 4 + ((len + 3) & ~3u);
-      uint32_t w = (uint32_t)LOAD(C_WRITE);
-      const uint32_t at = w & mask;
-      // A record never straddles the end: the tail is skipped (marked) when it does not fit.
-      const uint32_t skip = at + need > l->size ? l->size - at : 0;
-      // Ring full: wait for JS (as the Agent's listener blocks on its full packet channel); the
-      // kernel buffer holds what arrives meanwhile and drops the rest (/proc/net/udp).
-      if (!wait_for_room(l, w, skip + need)) return NULL;
-      if (skip > 0) {
-        *(int32_t *)(l->ring + at) = WRAP_MARK;
-        w += skip;
-      }
-      const uint32_t to = w & mask;
-      if (staged) {
-        memcpy(l->ring + to, l->stage, staged);
-      } else {
-        memcpy(l->ring + to + 4, l->buf, len);
-        *(int32_t *)(l->ring + to) = (int32_t)len;
-      }
-      STORE(C_WRITE, (int32_t)(w + need));
-      if (__atomic_exchange_n(&l->ctl[C_ARMED], 0, __ATOMIC_SEQ_CST) != 0)
-        napi_call_threadsafe_function(l->tsfn, NULL, napi_tsfn_nonblocking);
+      for (int k = 0; k < n; k++)
+        if (!deliver(l, l->bufs + (size_t)k * MAX_DATAGRAM, l->msgs[k].msg_len)) return NULL;
     }
   }
   return NULL;
@@ -188,6 +213,7 @@ static void finalize(napi_env env, void *data, void *hint) {
   pthread_cond_destroy(&l->room);
   preparser_free(l->pre);
   free(l->stage);
+  free(l->bufs);
   free(l);
 }
 
@@ -307,6 +333,19 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "listen: out of memory");
     return NULL;
   }
+  l->bufs = malloc((size_t)BATCH * MAX_DATAGRAM);
+  if (!l->bufs) {
+    close(fd);
+    free(l);
+    napi_throw_error(env, NULL, "listen: out of memory");
+    return NULL;
+  }
+  for (int k = 0; k < BATCH; k++) {
+    l->iov[k].iov_base = l->bufs + (size_t)k * MAX_DATAGRAM;
+    l->iov[k].iov_len = MAX_DATAGRAM;
+    l->msgs[k].msg_hdr.msg_iov = &l->iov[k];
+    l->msgs[k].msg_hdr.msg_iovlen = 1;
+  }
   l->fd = fd;
   l->ring = ring;
   l->size = (uint32_t)ring_len;
@@ -314,6 +353,7 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
   if (pipe(l->wake_pipe) != 0) {
     int err = errno;
     close(fd);
+    free(l->bufs);
     free(l);
     return throw_errno(env, "pipe", err, host, port);
   }
@@ -326,6 +366,7 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
       close(fd);
       close(l->wake_pipe[0]);
       close(l->wake_pipe[1]);
+      free(l->bufs);
       free(l);
       napi_throw_error(env, NULL, "listen: out of memory");
       return NULL;
@@ -343,6 +384,7 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
     release_js(env, l);
     preparser_free(l->pre);
     free(l->stage);
+    free(l->bufs);
     free(l);
     napi_throw_error(env, NULL, "listen: could not create the thread-safe callback");
     return NULL;
@@ -353,6 +395,7 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
     release_js(env, l);
     preparser_free(l->pre);
     free(l->stage);
+    free(l->bufs);
     free(l);
     return throw_errno(env, "pthread_create", err, host, port);
   }

@@ -212,8 +212,14 @@ export class DogStatsDParser {
    * current epoch (its table starting over begins a new one).
    */
   #nativeCtx: Array<MetricContext | undefined> = [];
-  /** The sample rate of each native shape (a shape's bytes include its rate). */
+  /**
+   * Per native shape: its sample rate (a shape's bytes include its rate), its context's slot in
+   * the aggregator (-1: not learnt) and that slot's generation when learnt (a context forgotten
+   * since has another).
+   */
   #nativeRate = new Float64Array(0);
+  #nativeSlot = new Int32Array(0);
+  #nativeGen = new Int32Array(0);
   /** The native listener's table epoch these ids belong to (it starts at 1). */
   nativeEpoch = 1;
   #viewOf: Buffer | undefined;
@@ -322,29 +328,30 @@ export class DogStatsDParser {
   knownLines(dv: DataView, at: number, n: number): void {
     const stats = this.#deps.stats;
     const agg = this.#deps.aggregator;
-    const values = this.#values;
-    const native = this.#nativeCtx;
     const rates = this.#nativeRate;
-    stats.preparsedLines += n;
+    const slots = this.#nativeSlot;
+    const gens = this.#nativeGen;
+    let good = 0;
     let p = at;
     for (let k = 0; k < n; k++, p += 12) {
-      stats.lines++;
       const id = dv.getInt32(p, true);
-      let ctx = native[id];
-      if (ctx === undefined) {
-        // the listener only sends ids this parser learnt: a broken record, not a bad line
-        stats.error('internal parser error');
-        continue;
+      let slot = id >= 0 && id < slots.length ? (slots[id] as number) : -1;
+      if (slot < 0 || agg.generation(slot) !== gens[id]) {
+        slot = this.#relearn(id);
+        if (slot < 0) {
+          // the listener only sends ids this parser learnt: a broken record, not a bad line
+          stats.error('internal parser error');
+          continue;
+        }
       }
-      if (ctx.expired) {
-        ctx = this.#revive(ctx);
-        native[id] = ctx;
-      }
-      values[0] = dv.getFloat64(p + 4, true);
-      agg.samples(ctx, values, 1, rates[id] as number);
-      stats.metricSamples++;
-      stats.metricLines++;
+      // no object read here: the aggregator's columns by slot, the log for the rest
+      agg.sampleSlot(slot, dv.getFloat64(p + 4, true), rates[id] as number);
+      good++;
     }
+    stats.lines += n;
+    stats.preparsedLines += n;
+    stats.metricSamples += good;
+    stats.metricLines += good;
   }
 
   /**
@@ -385,17 +392,38 @@ export class DogStatsDParser {
     if (id < 0 || resolved === undefined || resolved.ctx.kind === 'set') return false;
     this.#nativeCtx[id] = resolved.ctx;
     if (id >= this.#nativeRate.length) {
-      const rates = new Float64Array(Math.max(1024, 2 * this.#nativeRate.length, id + 1));
+      const n = Math.max(1024, 2 * this.#nativeRate.length, id + 1);
+      const rates = new Float64Array(n);
       rates.set(this.#nativeRate);
       this.#nativeRate = rates;
+      const slots = new Int32Array(n).fill(-1);
+      slots.set(this.#nativeSlot);
+      this.#nativeSlot = slots;
+      const gens = new Int32Array(n);
+      gens.set(this.#nativeGen);
+      this.#nativeGen = gens;
     }
     this.#nativeRate[id] = resolved.rate;
+    this.#nativeSlot[id] = resolved.ctx.slot;
+    this.#nativeGen[id] = this.#deps.aggregator.generation(resolved.ctx.slot);
     return true;
+  }
+
+  /** The slot of native shape `id` once its context is looked up again (forgotten), -1 if none. */
+  #relearn(id: number): number {
+    const old = id >= 0 ? this.#nativeCtx[id] : undefined;
+    if (old === undefined) return -1;
+    const ctx = old.expired ? this.#revive(old) : old;
+    this.#nativeCtx[id] = ctx;
+    this.#nativeSlot[id] = ctx.slot;
+    this.#nativeGen[id] = this.#deps.aggregator.generation(ctx.slot);
+    return ctx.slot;
   }
 
   /** The native listener's shape table started over (REC_RESET): its ids are reused. */
   nativeReset(): void {
     this.#nativeCtx = [];
+    this.#nativeSlot.fill(-1);
     this.nativeEpoch++;
   }
 

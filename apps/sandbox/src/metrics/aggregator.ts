@@ -7,10 +7,21 @@ import type { MetricStore } from './store.ts';
 /** DogStatsD metric types: c g ms h s d. */
 export type MetricKind = 'count' | 'gauge' | 'timing' | 'histogram' | 'set' | 'distribution';
 
+/** A kind as a number, for the aggregator's per-slot columns. */
+const KIND_CODE: Record<MetricKind, number> = {
+  gauge: 0,
+  count: 1,
+  histogram: 2,
+  timing: 3,
+  distribution: 4,
+  set: 5,
+};
+
 /**
  * One metric context (name, type, normalized tags) and its state for the bucket being
  * aggregated. The DogStatsD parser keeps a reference per distinct raw line shape, so a sample
- * costs no lookup by string.
+ * costs no lookup by string. Its gauge/count value and whether it has a sample in the open bucket
+ * live in the aggregator's columns by `slot` (sampleSlot() then reads no object).
  */
 export class MetricContext {
   readonly name: string;
@@ -20,8 +31,6 @@ export class MetricContext {
   expired = false;
   /** Bucket (seconds) the context was last sampled in. */
   lastBucket = -1;
-  active = false;
-  value = 0;
   /** Histogram/timing samples of the bucket: the first `count` of `samples`. */
   samples: Float64Array = NO_SAMPLES;
   count = 0;
@@ -31,7 +40,7 @@ export class MetricContext {
   spare: Float64Array | undefined;
   members: Set<string> | undefined;
   sketch: DDSketch | undefined;
-  /** Index of this context in its aggregator while it is known (the sample log refers to it). */
+  /** Index of this context in its aggregator's columns while it is known. */
   slot = -1;
 
   constructor(name: string, kind: MetricKind, tags: readonly string[]) {
@@ -87,6 +96,15 @@ export class Aggregator {
   /** Contexts by slot (undefined: free), and the free slots. */
   readonly #bySlot: Array<MetricContext | undefined> = [];
   readonly #freeSlots: number[] = [];
+  /** Per slot: the kind's code, the gauge/count value of the open bucket, 1 while sampled in it. */
+  #kindBySlot = new Uint8Array(1024);
+  #valueBySlot = new Float64Array(1024);
+  #activeBySlot = new Uint8Array(1024);
+  /**
+   * Per slot: bumped each time the slot is freed (its context forgotten), so a holder of a slot
+   * number can tell that it no longer names its context (see generation()).
+   */
+  #genBySlot = new Int32Array(1024);
   /** Histogram, timing and distribution samples of the open bucket not yet in their contexts. */
   readonly #log = new SampleLog((slot, values, rates, start, end) =>
     this.#applyRun(this.#bySlot[slot] as MetricContext, values, rates, start, end),
@@ -114,15 +132,44 @@ export class Aggregator {
     let ctx = this.#contexts.get(key);
     if (!ctx) {
       ctx = new MetricContext(name, kind, tags);
-      ctx.slot = this.#freeSlots.pop() ?? this.#bySlot.length;
-      this.#bySlot[ctx.slot] = ctx;
+      const slot = this.#freeSlots.pop() ?? this.#bySlot.length;
+      if (slot >= this.#kindBySlot.length) this.#growSlots(slot + 1);
+      ctx.slot = slot;
+      this.#bySlot[slot] = ctx;
+      this.#kindBySlot[slot] = KIND_CODE[kind];
+      this.#valueBySlot[slot] = 0;
+      this.#activeBySlot[slot] = 0;
       this.#contexts.set(key, ctx);
     }
     return ctx;
   }
 
+  #growSlots(atLeast: number): void {
+    const n = Math.max(atLeast, 2 * this.#kindBySlot.length);
+    const kinds = new Uint8Array(n);
+    kinds.set(this.#kindBySlot);
+    this.#kindBySlot = kinds;
+    const values = new Float64Array(n);
+    values.set(this.#valueBySlot);
+    this.#valueBySlot = values;
+    const active = new Uint8Array(n);
+    active.set(this.#activeBySlot);
+    this.#activeBySlot = active;
+    const gens = new Int32Array(n);
+    gens.set(this.#genBySlot);
+    this.#genBySlot = gens;
+  }
+
   get contexts(): number {
     return this.#contexts.size;
+  }
+
+  /**
+   * The generation of `slot`: a context's slot and this number, read together, still name that
+   * context while the number is unchanged (it changes when the context is forgotten).
+   */
+  generation(slot: number): number {
+    return this.#genBySlot[slot] as number;
   }
 
   /**
@@ -151,18 +198,21 @@ export class Aggregator {
     this.#log.drain();
     const t = this.#bucket < 0 ? Math.floor(Date.now() / 1000 / this.interval) * this.interval : this.#bucket;
     const states: Sealed[] = [];
+    const values = this.#valueBySlot;
+    const active = this.#activeBySlot;
     for (const ctx of this.#active) {
-      ctx.active = false;
+      const slot = ctx.slot;
+      active[slot] = 0;
       states.push({
         ctx,
-        value: ctx.value,
+        value: values[slot] as number,
         samples: ctx.samples,
         count: ctx.count,
         weights: ctx.weights,
         members: ctx.members,
         sketch: ctx.sketch,
       });
-      if (ctx.kind === 'count') ctx.value = 0;
+      if (ctx.kind === 'count') values[slot] = 0;
       if (ctx.kind === 'histogram' || ctx.kind === 'timing') {
         ctx.samples = ctx.spare ?? NO_SAMPLES;
         ctx.spare = undefined;
@@ -193,11 +243,32 @@ export class Aggregator {
     });
   }
 
-  #touch(ctx: MetricContext): void {
-    if (!ctx.active) {
-      ctx.active = true;
+  #touch(slot: number): void {
+    if (this.#activeBySlot[slot] === 0) {
+      this.#activeBySlot[slot] = 1;
+      const ctx = this.#bySlot[slot] as MetricContext;
       ctx.lastBucket = this.#bucket;
       this.#active.push(ctx);
+    }
+  }
+
+  /**
+   * One sample of the context in `slot` (a gauge, count, histogram, timing or distribution, not a
+   * set), without reading the context object: the DogStatsD hot path for pre-parsed lines.
+   */
+  sampleSlot(slot: number, value: number, rate: number): void {
+    if (this.#activeBySlot[slot] === 0) this.#touch(slot);
+    switch (this.#kindBySlot[slot]) {
+      case 0:
+        this.#valueBySlot[slot] = value;
+        return;
+      case 1:
+        this.#valueBySlot[slot] = (this.#valueBySlot[slot] as number) + value / rate;
+        return;
+      case 5:
+        throw new Error('sampleSlot: a set member needs its text (setMember)');
+      default:
+        this.#log.append(slot, value, rate);
     }
   }
 
@@ -214,20 +285,24 @@ export class Aggregator {
    * array in this loop, never passed one by one, so no number is boxed on the way.
    */
   samples(ctx: MetricContext, values: Float64Array, n: number, rate: number): void {
-    this.#touch(ctx);
+    const slot = ctx.slot;
+    this.#touch(slot);
     switch (ctx.kind) {
       case 'gauge':
-        ctx.value = values[n - 1] as number;
+        this.#valueBySlot[slot] = values[n - 1] as number;
         return;
-      case 'count':
-        for (let i = 0; i < n; i++) ctx.value += (values[i] as number) / rate;
+      case 'count': {
+        let v = this.#valueBySlot[slot] as number;
+        for (let i = 0; i < n; i++) v += (values[i] as number) / rate;
+        this.#valueBySlot[slot] = v;
         return;
+      }
       case 'histogram':
       case 'timing':
       case 'distribution': {
         // logged; the context takes them in a group (sample-log.ts, #applyRun)
         const log = this.#log;
-        for (let i = 0; i < n; i++) log.append(ctx.slot, values[i] as number, rate);
+        for (let i = 0; i < n; i++) log.append(slot, values[i] as number, rate);
         return;
       }
       case 'set':
@@ -267,7 +342,7 @@ export class Aggregator {
 
   /** One member of a set (kept as its raw text, no sample-rate correction). */
   setMember(ctx: MetricContext, member: string): void {
-    this.#touch(ctx);
+    this.#touch(ctx.slot);
     if (!ctx.members) ctx.members = new Set();
     ctx.members.add(member);
   }
@@ -346,11 +421,12 @@ export class Aggregator {
     if (t - this.#lastExpiry >= this.#idle) {
       this.#lastExpiry = t;
       for (const [key, ctx] of this.#contexts) {
-        if (!ctx.active && t - ctx.lastBucket > this.#idle) {
+        if (this.#activeBySlot[ctx.slot] === 0 && t - ctx.lastBucket > this.#idle) {
           ctx.expired = true;
           this.#contexts.delete(key);
           // no logged sample refers to it: the log was drained when its last bucket closed
           this.#bySlot[ctx.slot] = undefined;
+          this.#genBySlot[ctx.slot] = (this.#genBySlot[ctx.slot] as number) + 1;
           this.#freeSlots.push(ctx.slot);
         }
       }

@@ -1,15 +1,17 @@
 // The DogStatsD UDP socket read by a plain OS thread, as the Agent's listener goroutine reads it:
-// each datagram is copied into a ring that JavaScript owns (an ArrayBuffer), and the main thread
-// parses the ring when rung. Why native: Node's dgram costs ~15 us a datagram on this machine
-// (a libuv read, a Buffer and a JS call each), so reading alone took most of a core at the rates
-// the Agent sees; a C thread reads the same datagrams for ~2 us each and runs no JavaScript.
+// datagrams are read 16 a system call (recvmmsg), pre-parsed (dogstatsd_preparse.c) and copied
+// into a ring that JavaScript owns (an ArrayBuffer); the main thread parses the ring when rung.
+// Why native: Node's dgram costs ~8-15 us a datagram on this machine (a libuv read, a Buffer and
+// a JS call each), more than parsing the datagram's hundred lines; this thread reads one for ~1-2
+// us and runs no JavaScript.
 //
-// Ring protocol (shared with dogstatsd-server.ts): records of [int32 length][bytes, padded to 4];
-// a length of -1 means "go on at the ring's start". Control words (int32, see CTL there):
-// WRITE and READ are byte counters that wrap at 2^32 (WRITE moved by this thread only, READ by
-// JS only); ARMED is set by JS when it found the ring empty and wants a call; WAITING is set by
-// this thread while it waits for room (JS then calls wake()); CLOSING stops it; RECV_ERRORS
-// counts failed reads.
+// Ring protocol (shared with dogstatsd-server.ts): records that never straddle the ring's end,
+// each starting with an int32: >= 0, a raw datagram of that length (padded to 4); REC_* (see
+// dogstatsd_preparse.h) otherwise, REC_WRAP meaning "go on at the ring's start". Control words
+// (int32, CTL in dogstatsd-receiver.ts): WRITE and READ are byte counters that wrap at 2^32 (WRITE
+// moved by this thread only, READ by JS only); ARMED is set by JS when it found the ring empty and
+// wants a call; WAITING is set by this thread while it waits for room (JS then calls wake());
+// CLOSING stops it; RECV_ERRORS counts failed reads.
 #define _GNU_SOURCE
 #include <node_api.h>
 

@@ -85,3 +85,80 @@ describe.each([
     }
   }, 60_000);
 });
+
+describe('DogStatsD UDP receiver choice', () => {
+  const deps = () => {
+    const store = new MetricStore();
+    const stats = new IntakeStats();
+    const parser = new DogStatsDParser({
+      aggregator: new Aggregator(store),
+      store,
+      hosts: new HostRegistry('choice-host', []),
+      stats,
+      bus: new IntakeBus(),
+      clock: { now: () => (BUCKET + 1) * 1000 },
+    });
+    return { parser, stats };
+  };
+
+  it('binds a host name on the worker thread (the native listener takes addresses) and says why', async () => {
+    const { parser, stats } = deps();
+    const said: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => said.push(line) });
+    const server = await startDogStatsD({ host: 'localhost', port: 0, parser, stats, log });
+    try {
+      expect(server.receiver).toBe('worker');
+      expect(said.join('')).toContain('binds IP addresses, not the name localhost');
+      const sock = createSocket('udp4');
+      await new Promise<void>((resolve) => sock.connect(server.port, '127.0.0.1', resolve));
+      sock.send('choice.count:1|c');
+      await until(() => stats.metricLines === 1, 5_000, 'the line');
+      sock.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to run the native listener where it cannot, naming why', async () => {
+    const { parser, stats } = deps();
+    await expect(
+      startDogStatsD({
+        host: 'localhost',
+        port: 0,
+        parser,
+        stats,
+        log: pino({ level: 'silent' }),
+        receiver: 'native',
+      }),
+    ).rejects.toThrow(
+      "DogStatsD receiver 'native' cannot run: the native listener binds IP addresses, not the name localhost",
+    );
+  });
+
+  it('reports a port in use as dgram does', async () => {
+    const { parser, stats } = deps();
+    const first = await startDogStatsD({
+      host: '127.0.0.1',
+      port: 0,
+      parser,
+      stats,
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      await expect(
+        startDogStatsD({
+          host: '127.0.0.1',
+          port: first.port,
+          parser,
+          stats,
+          log: pino({ level: 'silent' }),
+        }),
+      ).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: expect.stringContaining(`bind EADDRINUSE 127.0.0.1:${first.port}`),
+      });
+    } finally {
+      await first.close();
+    }
+  });
+});

@@ -14,19 +14,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@dd-challenge/config';
 import pino from 'pino';
-import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
 import {
   RECEIVE_BUFFER,
   startDogStatsD,
   type UdpReceiverKind,
   udpKernelDrops,
 } from '../src/intake/dogstatsd-server.ts';
-import { IntakeBus } from '../src/intake/events.ts';
-import { IntakeStats } from '../src/intake/stats.ts';
-import { Aggregator } from '../src/metrics/aggregator.ts';
-import { HostRegistry } from '../src/metrics/hosts.ts';
-import { MetricStore } from '../src/metrics/store.ts';
 import { startSandbox } from '../src/sandbox.ts';
+import { dogstatsdRig } from '../test/dogstatsd-rig.ts';
 
 const SENDER = fileURLToPath(new URL('./fixtures/udp-sender.mjs', import.meta.url));
 const SECONDS = 3;
@@ -111,23 +106,8 @@ async function bare(rate: string): Promise<Run> {
 }
 
 async function sandbox(rate: string, receiver: UdpReceiverKind): Promise<Run> {
-  const store = new MetricStore();
-  const aggregator = new Aggregator(store);
-  const stats = new IntakeStats();
-  const parser = new DogStatsDParser({
-    aggregator,
-    store,
-    hosts: new HostRegistry('bench-host', ['role:bench']),
-    stats,
-    bus: new IntakeBus(),
-    clock: { now: () => Date.now() },
-  });
-  const server = await startDogStatsD({
-    host: '127.0.0.1',
-    port: 0,
-    parser,
-    stats,
-    log: pino({ level: 'silent' }),
+  const { aggregator, stats, listen } = dogstatsdRig({ host: 'bench-host', tags: ['role:bench'] });
+  const server = await listen({
     receiver,
   });
   const sent = await runSender(server.port, rate);

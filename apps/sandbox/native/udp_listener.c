@@ -382,23 +382,13 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
   napi_value name;
   napi_create_string_utf8(env, "dogstatsd-udp-listener", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, v_cb, NULL, name, 0, 1, NULL, NULL, NULL, call_js, &l->tsfn) != napi_ok) {
-    stop(l);
-    release_js(env, l);
-    preparser_free(l->pre);
-    free(l->stage);
-    free(l->bufs);
-    free(l);
+    finalize(env, l, NULL);
     napi_throw_error(env, NULL, "listen: could not create the thread-safe callback");
     return NULL;
   }
   const int err = pthread_create(&l->thread, NULL, run, l);
   if (err != 0) {
-    stop(l);
-    release_js(env, l);
-    preparser_free(l->pre);
-    free(l->stage);
-    free(l->bufs);
-    free(l);
+    finalize(env, l, NULL);
     return throw_errno(env, "pthread_create", err, host, port);
   }
   l->running = 1;

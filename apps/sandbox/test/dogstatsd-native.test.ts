@@ -8,13 +8,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
-import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
 import { startDogStatsD, type UdpReceiverKind } from '../src/intake/dogstatsd-server.ts';
-import { IntakeBus } from '../src/intake/events.ts';
-import { IntakeStats } from '../src/intake/stats.ts';
-import { Aggregator } from '../src/metrics/aggregator.ts';
-import { HostRegistry } from '../src/metrics/hosts.ts';
-import { MetricStore } from '../src/metrics/store.ts';
+import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 
 const BUCKET = 1_795_000_300;
@@ -82,7 +77,15 @@ async function run(
   phases: readonly Phase[],
   options: { ringBytes?: number; nativeShapes?: number } = {},
 ) {
-  const store = new MetricStore();
+  const start = (BUCKET + 2) * 1000;
+  const clock = new ManualClock(start);
+  // contexts idle 20 s are forgotten (the Agent's default is 300 s): a phase can outlive them
+  const { store, aggregator, stats, bus, hosts, parser, listen } = dogstatsdRig({
+    clock,
+    host: 'diff-host',
+    tags: ['role:diff'],
+    aggregator: { idleSeconds: 20 },
+  });
   const writes: unknown[] = [];
   store.attachJournal({
     point: (...args) => writes.push(['point', ...args]),
@@ -98,24 +101,11 @@ async function run(
         sk.sum,
       ]),
   });
-  // contexts idle 20 s are forgotten (the Agent's default is 300 s): a phase can outlive them
-  const aggregator = new Aggregator(store, { idleSeconds: 20 });
-  const stats = new IntakeStats();
-  const bus = new IntakeBus();
   const seen: unknown[] = [];
   bus.onEvent((e) => seen.push(['event', e]));
   bus.onServiceCheck((c) => seen.push(['check', c]));
-  const start = (BUCKET + 2) * 1000;
-  const clock = new ManualClock(start);
   const contexts: number[] = [];
-  const hosts = new HostRegistry('diff-host', ['role:diff']);
-  const parser = new DogStatsDParser({ aggregator, store, hosts, stats, bus, clock });
-  const server = await startDogStatsD({
-    host: '127.0.0.1',
-    port: 0,
-    parser,
-    stats,
-    log: pino({ level: 'silent' }),
+  const server = await listen({
     receiver,
     ...options,
   });

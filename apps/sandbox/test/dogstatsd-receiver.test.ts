@@ -1,13 +1,8 @@
 import { createSocket } from 'node:dgram';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
 import { startDogStatsD } from '../src/intake/dogstatsd-server.ts';
-import { IntakeBus } from '../src/intake/events.ts';
-import { IntakeStats } from '../src/intake/stats.ts';
-import { Aggregator } from '../src/metrics/aggregator.ts';
-import { HostRegistry } from '../src/metrics/hosts.ts';
-import { MetricStore } from '../src/metrics/store.ts';
+import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 
 const BUCKET = 1_795_000_200;
@@ -30,23 +25,8 @@ describe.each([
   { receiver: 'main', ringBytes: undefined },
 ] as const)('DogStatsD UDP receiver (%o)', ({ receiver, ringBytes }) => {
   it('parses every datagram sent, through the ring and its wrap-around', async () => {
-    const store = new MetricStore();
-    const aggregator = new Aggregator(store);
-    const stats = new IntakeStats();
-    const parser = new DogStatsDParser({
-      aggregator,
-      store,
-      hosts: new HostRegistry('ring-host', []),
-      stats,
-      bus: new IntakeBus(),
-      clock: { now: () => (BUCKET + 1) * 1000 },
-    });
-    const server = await startDogStatsD({
-      host: '127.0.0.1',
-      port: 0,
-      parser,
-      stats,
-      log: pino({ level: 'silent' }),
+    const { store, aggregator, stats, listen } = dogstatsdRig({ clock: { now: () => (BUCKET + 1) * 1000 } });
+    const server = await listen({
       receiver,
       ringBytes,
     });
@@ -87,25 +67,13 @@ describe.each([
 });
 
 describe('DogStatsD UDP receiver choice', () => {
-  const deps = () => {
-    const store = new MetricStore();
-    const stats = new IntakeStats();
-    const parser = new DogStatsDParser({
-      aggregator: new Aggregator(store),
-      store,
-      hosts: new HostRegistry('choice-host', []),
-      stats,
-      bus: new IntakeBus(),
-      clock: { now: () => (BUCKET + 1) * 1000 },
-    });
-    return { parser, stats };
-  };
+  const deps = () => dogstatsdRig({ clock: { now: () => (BUCKET + 1) * 1000 } });
 
   it('binds a host name on the worker thread (the native listener takes addresses) and says why', async () => {
-    const { parser, stats } = deps();
+    const { stats, listen } = deps();
     const said: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => said.push(line) });
-    const server = await startDogStatsD({ host: 'localhost', port: 0, parser, stats, log });
+    const server = await listen({ host: 'localhost', log });
     try {
       expect(server.receiver).toBe('worker');
       expect(said.join('')).toContain('binds IP addresses, not the name localhost');
@@ -120,40 +88,17 @@ describe('DogStatsD UDP receiver choice', () => {
   });
 
   it('refuses to run the native listener where it cannot, naming why', async () => {
-    const { parser, stats } = deps();
-    await expect(
-      startDogStatsD({
-        host: 'localhost',
-        port: 0,
-        parser,
-        stats,
-        log: pino({ level: 'silent' }),
-        receiver: 'native',
-      }),
-    ).rejects.toThrow(
+    const { listen } = deps();
+    await expect(listen({ host: 'localhost', receiver: 'native' })).rejects.toThrow(
       "DogStatsD receiver 'native' cannot run: the native listener binds IP addresses, not the name localhost",
     );
   });
 
   it('reports a port in use as dgram does', async () => {
-    const { parser, stats } = deps();
-    const first = await startDogStatsD({
-      host: '127.0.0.1',
-      port: 0,
-      parser,
-      stats,
-      log: pino({ level: 'silent' }),
-    });
+    const { listen } = deps();
+    const first = await listen();
     try {
-      await expect(
-        startDogStatsD({
-          host: '127.0.0.1',
-          port: first.port,
-          parser,
-          stats,
-          log: pino({ level: 'silent' }),
-        }),
-      ).rejects.toMatchObject({
+      await expect(listen({ port: first.port })).rejects.toMatchObject({
         code: 'EADDRINUSE',
         message: expect.stringContaining(`bind EADDRINUSE 127.0.0.1:${first.port}`),
       });

@@ -293,17 +293,7 @@ export class DogStatsDParser {
         this.#sample(buf, shape.ctx, shape.rate, colon, p1);
         continue;
       }
-      let e = le;
-      if (e > s && buf[e - 1] === CR) e--;
-      if (e <= s) continue;
-      stats.lines++;
-      this.#resolved = undefined;
-      try {
-        this.#line(buf, s, e);
-      } catch {
-        stats.error('internal parser error');
-      }
-      const resolved = this.#resolved as Shape | undefined;
+      const resolved = this.#unknownLine(buf, s, le);
       if (resolved !== undefined && p1 >= 0) {
         if (shapes.size >= MAX_SHAPES) shapes.clear();
         shapes.set(h, buf, dv, s, colon, p1 + 1, le, resolved);
@@ -376,18 +366,7 @@ export class DogStatsDParser {
       this.#sample(buf, learnt, this.#nativeRate[id] as number, colon, p1);
       return false;
     }
-    let e = le;
-    if (e > s && buf[e - 1] === CR) e--;
-    if (e <= s) return false;
-    const stats = this.#deps.stats;
-    stats.lines++;
-    this.#resolved = undefined;
-    try {
-      this.#line(buf, s, e);
-    } catch {
-      stats.error('internal parser error');
-    }
-    const resolved = this.#resolved as Shape | undefined;
+    const resolved = this.#unknownLine(buf, s, le);
     // a set's samples need the value's text, which (id, value) records do not carry
     if (id < 0 || resolved === undefined || resolved.ctx.kind === 'set') return false;
     this.#nativeCtx[id] = resolved.ctx;
@@ -418,6 +397,26 @@ export class DogStatsDParser {
     this.#nativeSlot[id] = ctx.slot;
     this.#nativeGen[id] = this.#deps.aggregator.generation(ctx.slot);
     return ctx.slot;
+  }
+
+  /**
+   * A line [s, le) of a shape not known (its `\r` dropped, an empty one skipped): parsed in full.
+   * Returns the shape it resolved to when that shape may be reused (no timestamp, no error before
+   * its context), else undefined.
+   */
+  #unknownLine(buf: Buffer, s: number, le: number): Shape | undefined {
+    let e = le;
+    if (e > s && buf[e - 1] === CR) e--;
+    if (e <= s) return undefined;
+    const stats = this.#deps.stats;
+    stats.lines++;
+    this.#resolved = undefined;
+    try {
+      this.#line(buf, s, e);
+    } catch {
+      stats.error('internal parser error');
+    }
+    return this.#resolved as Shape | undefined;
   }
 
   /** The native listener's shape table started over (REC_RESET): its ids are reused. */

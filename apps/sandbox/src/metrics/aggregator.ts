@@ -51,6 +51,13 @@ export class MetricContext {
 }
 
 const NO_SAMPLES = new Float64Array(0);
+
+/** A copy of `a` with `n` elements (the rest zero). */
+function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
 /** Sample arrays up to this length are kept for reuse by the context's next bucket. */
 const REUSE_MAX = 65_536;
 
@@ -146,18 +153,10 @@ export class Aggregator {
 
   #growSlots(atLeast: number): void {
     const n = Math.max(atLeast, 2 * this.#kindBySlot.length);
-    const kinds = new Uint8Array(n);
-    kinds.set(this.#kindBySlot);
-    this.#kindBySlot = kinds;
-    const values = new Float64Array(n);
-    values.set(this.#valueBySlot);
-    this.#valueBySlot = values;
-    const active = new Uint8Array(n);
-    active.set(this.#activeBySlot);
-    this.#activeBySlot = active;
-    const gens = new Int32Array(n);
-    gens.set(this.#genBySlot);
-    this.#genBySlot = gens;
+    this.#kindBySlot = grown(this.#kindBySlot, n);
+    this.#valueBySlot = grown(this.#valueBySlot, n);
+    this.#activeBySlot = grown(this.#activeBySlot, n);
+    this.#genBySlot = grown(this.#genBySlot, n);
   }
 
   get contexts(): number {

@@ -5,7 +5,7 @@
       "conditions": [
         ["OS=='win'", { "type": "none" }, { "sources": ["udp_listener.c", "dogstatsd_preparse.c"] }]
       ],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"]
+      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"]
     }
   ]
 }

@@ -235,7 +235,7 @@ export class Aggregator {
     this.#drainScheduled = true;
     setImmediate(() => {
       this.#drainScheduled = false;
-      // A slice at a time (histogram sorts of a busy bucket take ~100 ms): the sockets are read
+      // A slice at a time (the histograms of a busy bucket take tens of ms): the sockets are read
       // between slices, so a burst at the bucket change fits the kernel buffer.
       this.#drain(performance.now() + DRAIN_SLICE_MS);
       if (this.#sealed.length > 0) this.#scheduleDrain();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DogStatsDParser } from './dogstatsd-parser.ts';
+import { releaseFreeHeapPages } from './heap-release.ts';
 import { IdleRelease } from './idle-release.ts';
 import type { IntakeStats } from './stats.ts';
 import { type DecodedBatch, decodeV04Columns, decodeV05Columns } from './trace-decode.ts';
@@ -53,6 +54,8 @@ class BodyPool {
   readonly #idle = new IdleRelease(POOL_IDLE_MS, () => {
     this.#free.length = 0;
     this.#bytes = 0;
+    // The burst is over (the decoder's arrays went a moment ago): V8's pooled pages too.
+    releaseFreeHeapPages();
   });
 
   take(n: number): Buffer {

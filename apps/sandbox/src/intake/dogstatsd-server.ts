@@ -295,9 +295,12 @@ async function nativeUdp(
   let handle: object | undefined;
   const parseQueued = ringParser(ring, ctl, parser, () => handle && native.wake(handle), shapes);
 
+  let poll: NodeJS.Timeout | undefined;
   const pump = (): void => {
     scheduled = false;
+    poll = undefined;
     if (closed) return;
+    const before = Atomics.load(ctl, CTL.READ);
     let empty = true;
     try {
       empty = parseQueued(performance.now() + DRAIN_SLICE_MS);
@@ -308,7 +311,15 @@ async function nativeUdp(
       schedule();
       return;
     }
-    // Arm, then look again: a write between the look and the arm would otherwise go unrung.
+    if (Atomics.load(ctl, CTL.READ) !== before) {
+      // Traffic: look again in a millisecond rather than be rung for the next datagram. Each
+      // ring costs both threads a system call and this one a turn of the loop; at the top rate
+      // they came ~13,000 times a second. The ring holds far more than a millisecond's worth.
+      scheduled = true;
+      poll = setTimeout(pump, 1);
+      return;
+    }
+    // Quiet: arm, then look again (a write between the look and the arm would go unrung).
     Atomics.store(ctl, CTL.ARMED, 1);
     if (Atomics.load(ctl, CTL.WRITE) !== Atomics.load(ctl, CTL.READ)) schedule();
   };
@@ -343,6 +354,7 @@ async function nativeUdp(
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(poll);
       if (handle) native.close(handle);
       const errors = Atomics.load(ctl, CTL.RECV_ERRORS);
       if (errors > 0) log.warn({ errors }, 'DogStatsD UDP reads failed');

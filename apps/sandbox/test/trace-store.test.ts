@@ -164,3 +164,39 @@ describe('TraceStore rings', () => {
     );
   });
 });
+
+describe('TraceStore string ids', () => {
+  const unique = (from: number, n: number): Span[] =>
+    Array.from({ length: n }, (_, i) =>
+      span({
+        trace_id: String(from + i),
+        span_id: String(from + i),
+        resource: `GET /r/${from + i}`,
+        meta: { env: 'dev', 'http.url': `http://x/${from + i}`, empty: '' },
+      }),
+    );
+
+  it('forgets the strings of dropped spans (the table holds what the kept spans use)', () => {
+    const store = new TraceStore(1_000);
+    for (let from = 1; from <= 20_000; from += 500) store.add(unique(from, 500), from);
+    expect(store.spanCount).toBe(1_000);
+    // Per kept span its resource and url; shared: name, service, type, 'dev' ('' is no entry).
+    expect(store.stringTable.distinct).toBe(2 * 1_000 + 4);
+    expect(store.find({ resource: 'GET /r/19001' }).map((t) => t.trace_id)).toEqual(['19001']);
+    expect(store.find({ resource: 'GET /r/19000' })).toEqual([]);
+    expect(store.get('20000')?.spans).toEqual(unique(20_000, 1));
+  });
+
+  it('widens the ring to 4-byte ids past 65,535 distinct strings, keeping every span', () => {
+    const store = new TraceStore(40_000);
+    for (let from = 1; from <= 40_000; from += 1_000) store.add(unique(from, 1_000), from);
+    expect(store.stringTable.slotBytes).toBe(4);
+    expect(store.stringTable.distinct).toBe(2 * 40_000 + 4);
+    for (const id of [1, 32_768, 40_000]) expect(store.get(String(id))?.spans).toEqual(unique(id, 1));
+    expect(store.find({ service: 'api', name: 'web.request', limit: 3 }).map((t) => t.trace_id)).toEqual([
+      '40000',
+      '39999',
+      '39998',
+    ]);
+  });
+});

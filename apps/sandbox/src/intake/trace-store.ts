@@ -52,7 +52,8 @@ export function rootOf(trace: StoredTrace): Span | undefined {
 // Compact storage: spans live in ring buffers. Per span slot, fixed fields in a Uint32Array (span
 // and parent ids as 32-bit halves, error, meta and metrics key-set indices; the key sets are
 // shared), a run of doubles in a Float64Array ring (start, duration, metric values) and a run of
-// string references in an array ring (name, service, resource, type, meta values). No object,
+// string ids in a Uint16Array ring (name, service, resource, type, meta values; a table of the
+// distinct strings, counted, forgets one no kept span uses). No object,
 // array or id string per span or per trace: a trace is a slot in typed arrays (id halves, arrival
 // time, first/last span, spans linked in arrival order) found through an open-addressing table
 // on its id. Spans are materialised only when a route or the console asks. The rings grow up to
@@ -126,7 +127,23 @@ export class TraceStore {
 
   // The value rings: runs between the oldest span's and the next span's offsets.
   #nums = new Float64Array(FIRST_SPANS * NUMS_PER_SPAN);
-  #strs: string[] = new Array<string>(FIRST_SPANS * STRS_PER_SPAN).fill('');
+  /**
+   * String ids, not references: 2 bytes a slot while fewer than 65,536 distinct strings are kept
+   * (4 once one is not), against 8 for a reference (node has no pointer compression): 100,000
+   * dd-trace spans keep 1.5M slots but only ~37,000 distinct strings. Id 0 is ''.
+   */
+  #strs: Uint16Array | Int32Array = new Uint16Array(FIRST_SPANS * STRS_PER_SPAN);
+  /** id -> string ('' for a free id), its count of slots in the ring, string -> id. */
+  #strOf: string[] = [''];
+  #refs = new Int32Array(1024);
+  readonly #idOfStr = new Map<string, number>();
+  readonly #freeIds: number[] = [];
+  /**
+   * Per meta key set, the string last written at each position of a run and its id: most values
+   * repeat span after span of the same kind, and the decoder hands the same string each time.
+   */
+  readonly #lastStr: string[][] = [];
+  readonly #lastId: number[][] = [];
   #numHead = 0;
   #strHead = 0;
 
@@ -171,6 +188,11 @@ export class TraceStore {
   /** Slots of the span ring and of the number and string rings (what the store holds). */
   get ringSizes(): { spans: number; numbers: number; strings: number } {
     return { spans: this.#spanNum.length, numbers: this.#nums.length, strings: this.#strs.length };
+  }
+
+  /** Distinct strings the kept spans use, and bytes a string slot takes (2, or 4 past 65,535). */
+  get stringTable(): { distinct: number; slotBytes: number } {
+    return { distinct: this.#idOfStr.size, slotBytes: this.#strs.BYTES_PER_ELEMENT };
   }
 
   // --- trace id table
@@ -262,6 +284,7 @@ export class TraceStore {
     if (t !== DEAD) this.#drop(t);
     const cap = this.#spanNum.length;
     while (this.#used > 0 && this.#spanTrace[this.#tail] === DEAD) {
+      this.#unref(this.#tail);
       this.#tail = (this.#tail + 1) % cap;
       this.#used--;
     }
@@ -349,9 +372,13 @@ export class TraceStore {
     const old = this.#strs;
     const tail = this.#used === 0 ? 0 : (this.#spanStr[this.#tail] as number);
     const live = this.#strHead >= tail ? this.#strHead - tail : old.length - tail + this.#strHead;
-    // An exact size (push would leave up to half again as spare capacity).
-    const strs = new Array<string>(Math.min(nextSize(old.length, live + m), this.#maxStrs)).fill('');
-    for (let i = 0; i < live; i++) strs[i] = old[(tail + i) % old.length] as string;
+    const size = Math.min(nextSize(old.length, live + m), this.#maxStrs);
+    const strs = old instanceof Uint16Array ? new Uint16Array(size) : new Int32Array(size);
+    if (this.#strHead >= tail) strs.set(old.subarray(tail, this.#strHead));
+    else {
+      strs.set(old.subarray(tail));
+      strs.set(old.subarray(0, this.#strHead), old.length - tail);
+    }
     if (tail !== 0) this.#moveOffsets(this.#spanStr, tail, old.length);
     this.#strs = strs;
     this.#strHead = live;
@@ -362,6 +389,69 @@ export class TraceStore {
     const slots = this.#spanNum.length;
     for (let i = 0, slot = this.#tail; i < this.#used; i++, slot = (slot + 1) % slots)
       at[slot] = TraceStore.#unwrapped(at[slot] as number, tail, cap);
+  }
+
+  /** The id of `str`, counted once more; `last*` is the run's cache (its key set's). */
+  #ref(str: string, j: number, lastStr: string[], lastId: number[]): number {
+    if (str === '') return 0;
+    let id = lastId[j] ?? 0;
+    if (str !== lastStr[j] || this.#strOf[id] !== str) {
+      id = this.#idOfStr.get(str) ?? this.#newId(str);
+      lastStr[j] = str;
+      lastId[j] = id;
+    }
+    (this.#refs[id] as number)++;
+    return id;
+  }
+
+  /** Writes a span's strings (name, service, resource, type, meta values) as ids at s. */
+  #writeStrs(s: number, m: number, metaKeySet: number, from: readonly string[], at: number): void {
+    let lastStr = this.#lastStr[metaKeySet];
+    let lastId = this.#lastId[metaKeySet];
+    if (lastStr === undefined || lastId === undefined) {
+      lastStr = [];
+      lastId = [];
+      this.#lastStr[metaKeySet] = lastStr;
+      this.#lastId[metaKeySet] = lastId;
+    }
+    for (let j = 0; j < m; j++) {
+      // The id first: a new one may widen the ring (this.#strs is then another array).
+      const id = this.#ref(from[at + j] as string, j, lastStr, lastId);
+      this.#strs[s + j] = id;
+    }
+  }
+
+  #newId(str: string): number {
+    const id = this.#freeIds.pop() ?? this.#strOf.length;
+    this.#strOf[id] = str;
+    this.#idOfStr.set(str, id);
+    if (id >= this.#refs.length) {
+      const refs = new Int32Array(this.#refs.length * 2);
+      refs.set(this.#refs);
+      this.#refs = refs;
+    }
+    this.#refs[id] = 0;
+    if (id > 0xffff && this.#strs instanceof Uint16Array) this.#strs = Int32Array.from(this.#strs);
+    return id;
+  }
+
+  /** Forgets the strings of span slot `slot` (leaving the ring); an id no slot uses is freed. */
+  #unref(slot: number): void {
+    const s = this.#spanStr[slot] as number;
+    const m = SPAN_STRS + (keySets[this.#fixed[slot * FIXED + 5] as number] as KeySet).keys.length;
+    const strs = this.#strs;
+    const refs = this.#refs;
+    for (let j = s; j < s + m; j++) {
+      const id = strs[j] as number;
+      if (id === 0) continue;
+      const left = (refs[id] as number) - 1;
+      refs[id] = left;
+      if (left === 0) {
+        this.#idOfStr.delete(this.#strOf[id] as string);
+        this.#strOf[id] = '';
+        this.#freeIds.push(id);
+      }
+    }
   }
 
   #growSpans(n: number): void {
@@ -396,7 +486,6 @@ export class TraceStore {
       const n = this.#spanNum[slot] as number;
       const s = this.#spanStr[slot] as number;
       const nums = this.#nums;
-      const strs = this.#strs;
       const [sh, sl] = idHalves(sp.span_id);
       const [ph, pl] = idHalves(sp.parent_id);
       this.#fixed.set([sh, sl, ph, pl, sp.error, keySetOf(metaKeys), keySetOf(metricKeys)], slot * FIXED);
@@ -405,13 +494,14 @@ export class TraceStore {
       metricKeys.forEach((k, i) => {
         nums[n + TIMES + i] = sp.metrics[k] as number;
       });
-      strs[s] = sp.name;
-      strs[s + 1] = sp.service;
-      strs[s + 2] = sp.resource;
-      strs[s + 3] = sp.type;
-      metaKeys.forEach((k, i) => {
-        strs[s + SPAN_STRS + i] = sp.meta[k] as string;
-      });
+      const values = [
+        sp.name,
+        sp.service,
+        sp.resource,
+        sp.type,
+        ...metaKeys.map((k) => sp.meta[k] as string),
+      ];
+      this.#writeStrs(s, values.length, this.#fixed[slot * FIXED + 5] as number, values, 0);
       const [th, tl] = idHalves(sp.trace_id);
       this.#link(this.#traceOf(th, tl, now), slot);
     }
@@ -449,8 +539,7 @@ export class TraceStore {
       nums[n] = bn[n0 + 5] as number;
       nums[n + 1] = bn[n0 + 6] as number;
       for (let j = TIMES, d = n0 + SPAN_NUMS - TIMES; j < k; j++) nums[n + j] = bn[d + j] as number;
-      const strs = this.#strs;
-      for (let j = 0; j < m; j++) strs[s + j] = bs[s0 + j] as string;
+      this.#writeStrs(s, m, fixed[f + 5] as number, bs, s0);
       const hi = traceHi[i] as number;
       const lo = traceLo[i] as number;
       // The previous span's trace, unless placing this one dropped it.
@@ -516,7 +605,6 @@ export class TraceStore {
     const n = this.#spanNum[slot] as number;
     const s = this.#spanStr[slot] as number;
     const nums = this.#nums;
-    const strs = this.#strs;
     const scalars = {
       spanHi: fixed[f] as number,
       spanLo: fixed[f + 1] as number,
@@ -528,7 +616,10 @@ export class TraceStore {
     };
     const metaKeys = (keySets[fixed[f + 5] as number] as KeySet).keys;
     const metricKeys = (keySets[fixed[f + 6] as number] as KeySet).keys;
-    return spanObject(traceId, scalars, metaKeys, metricKeys, strs, s, nums, n + TIMES);
+    const strs: string[] = [];
+    for (let j = 0; j < SPAN_STRS + metaKeys.length; j++)
+      strs.push(this.#strOf[this.#strs[s + j] as number] as string);
+    return spanObject(traceId, scalars, metaKeys, metricKeys, strs, 0, nums, n + TIMES);
   }
 
   /** The trace with this id (decimal low 64 bits or hex). */
@@ -560,9 +651,9 @@ export class TraceStore {
       for (let s = slot; s >= 0 && !hit; s = this.#spanNext[s] as number) {
         const o = this.#spanStr[s] as number;
         hit =
-          (service === undefined || this.#strs[o + 1] === service) &&
-          (resource === undefined || this.#strs[o + 2] === resource) &&
-          (name === undefined || this.#strs[o] === name) &&
+          (service === undefined || this.#strOf[this.#strs[o + 1] as number] === service) &&
+          (resource === undefined || this.#strOf[this.#strs[o + 2] as number] === resource) &&
+          (name === undefined || this.#strOf[this.#strs[o] as number] === name) &&
           (error === undefined || (this.#fixed[s * FIXED + 4] === 1) === error);
       }
       if (hit) out.push(this.#materialise(t));

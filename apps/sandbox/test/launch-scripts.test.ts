@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// The sandbox's memory depends on how node is launched (malloc tunables, compile cache, young
-// generation size): every script that starts it must launch it as `pnpm sandbox` does, and
-// bench:memory measures that very launch.
+// The sandbox's memory and speed depend on how node is launched (malloc tunables, compile cache,
+// young generation size): every script that starts it must launch it as `pnpm sandbox` does, and
+// the benchmarks measure that very launch.
 const scripts = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts: Record<string, string>;
@@ -26,7 +26,7 @@ describe('every script that starts the sandbox launches node as `pnpm sandbox` d
     // --expose-gc: the trace intake gives V8's pooled pages back once idle (heap-release.ts).
     expect(reference.flags).toEqual(['--max-semi-space-size=2', '--expose-gc']);
   });
-  for (const name of ['dev', 'start', 'bench:memory']) {
+  for (const name of ['dev', 'start', 'bench:memory', 'bench:dogstatsd', 'bench:traces']) {
     it(name, () => expect(launch(name)).toEqual(reference));
   }
 });

@@ -77,6 +77,24 @@ function nextSize(n: number, atLeast: number): number {
   return Math.max(n < 1 << 20 ? n * 2 : Math.ceil(n * 1.125), atLeast);
 }
 
+/** Elements in a ring of `cap` from `tail` up to `head` (wrapping past the end). */
+const runLength = (cap: number, tail: number, head: number) =>
+  head >= tail ? head - tail : cap - tail + head;
+
+/** A ring's run [tail, head), wrapping past its end, copied to the start of `into`. */
+function unwrapInto(
+  old: Float64Array | Uint16Array | Int32Array,
+  into: typeof old,
+  tail: number,
+  head: number,
+): void {
+  if (head >= tail) into.set(old.subarray(tail, head));
+  else {
+    into.set(old.subarray(tail));
+    into.set(old.subarray(0, head), old.length - tail);
+  }
+}
+
 const grownF64 = (a: Float64Array, n: number) => {
   const b = new Float64Array(n);
   b.set(a);
@@ -355,13 +373,9 @@ export class TraceStore {
   #growNums(k: number): void {
     const old = this.#nums;
     const tail = this.#used === 0 ? 0 : (this.#spanNum[this.#tail] as number);
-    const live = this.#numHead >= tail ? this.#numHead - tail : old.length - tail + this.#numHead;
+    const live = runLength(old.length, tail, this.#numHead);
     const nums = new Float64Array(Math.min(nextSize(old.length, live + k), this.#maxNums));
-    if (this.#numHead >= tail) nums.set(old.subarray(tail, this.#numHead));
-    else {
-      nums.set(old.subarray(tail));
-      nums.set(old.subarray(0, this.#numHead), old.length - tail);
-    }
+    unwrapInto(old, nums, tail, this.#numHead);
     if (tail !== 0) this.#moveOffsets(this.#spanNum, tail, old.length);
     this.#nums = nums;
     this.#numHead = live;
@@ -371,14 +385,10 @@ export class TraceStore {
   #growStrs(m: number): void {
     const old = this.#strs;
     const tail = this.#used === 0 ? 0 : (this.#spanStr[this.#tail] as number);
-    const live = this.#strHead >= tail ? this.#strHead - tail : old.length - tail + this.#strHead;
+    const live = runLength(old.length, tail, this.#strHead);
     const size = Math.min(nextSize(old.length, live + m), this.#maxStrs);
     const strs = old instanceof Uint16Array ? new Uint16Array(size) : new Int32Array(size);
-    if (this.#strHead >= tail) strs.set(old.subarray(tail, this.#strHead));
-    else {
-      strs.set(old.subarray(tail));
-      strs.set(old.subarray(0, this.#strHead), old.length - tail);
-    }
+    unwrapInto(old, strs, tail, this.#strHead);
     if (tail !== 0) this.#moveOffsets(this.#spanStr, tail, old.length);
     this.#strs = strs;
     this.#strHead = live;

@@ -47,6 +47,10 @@ interface Run {
   recv_buffer: number;
   kernel_drops: number | undefined;
   parse_errors?: number;
+  /** CPU seconds of this process (every thread: the receiver's, the listener's, GC) for the run. */
+  cpu_seconds: number;
+  /** Lines per CPU-second: steadier than the wall figure on a machine shared with the sender. */
+  lines_per_cpu_second: number;
   load: number[];
 }
 
@@ -57,8 +61,12 @@ interface Run {
  */
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
+/** CPU usage when the current run's sender started. */
+let cpuAtStart = process.cpuUsage();
+
 function runSender(port: number, rate: string): Promise<Sent> {
   collect();
+  cpuAtStart = process.cpuUsage();
   // Async so this process keeps receiving while the sender runs.
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [SENDER, String(port), rate, String(SECONDS)], (err, stdout) =>
@@ -84,6 +92,8 @@ function result(
   received: number,
   extra: Partial<Run> & { recv_buffer: number; kernel_drops: number | undefined },
 ): Run {
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return {
     receiver,
     sent_lines: sent.lines,
@@ -93,6 +103,8 @@ function result(
     send_rate: Math.round(sent.lines / sent.seconds),
     sender_unsent_packets: sent.unsent_packets ?? 0,
     ...extra,
+    cpu_seconds: Number(cpuSeconds.toFixed(2)),
+    lines_per_cpu_second: Math.round(received / cpuSeconds),
     load: load(),
   };
 }
@@ -269,6 +281,8 @@ const output = {
       ratio_main: median(max.map((r) => r.ratio_main)),
       bare_lines_per_second: median(max.map((r) => r.bare.lines_per_second)),
       native_lines_per_second: median(max.map((r) => r.native.lines_per_second)),
+      bare_lines_per_cpu_second: median(max.map((r) => r.bare.lines_per_cpu_second)),
+      native_lines_per_cpu_second: median(max.map((r) => r.native.lines_per_cpu_second)),
     },
     runs: max,
   },

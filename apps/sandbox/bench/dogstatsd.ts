@@ -8,20 +8,17 @@
 // main thread). BENCH_REPEAT=n repeats the max-rate runs (default 3; the median is reported).
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@dd-challenge/config';
-import pino from 'pino';
 import {
   RECEIVE_BUFFER,
   startDogStatsD,
   type UdpReceiverKind,
   udpKernelDrops,
 } from '../src/intake/dogstatsd-server.ts';
-import { startSandbox } from '../src/sandbox.ts';
 import { dogstatsdRig } from '../test/dogstatsd-rig.ts';
+import { KEYS, testSandbox } from '../test/helpers.ts';
 
 const SENDER = fileURLToPath(new URL('./fixtures/udp-sender.mjs', import.meta.url));
 const SECONDS = 3;
@@ -148,17 +145,9 @@ async function sandbox(rate: string, receiver: UdpReceiverKind): Promise<Run> {
  * its main thread: a query of the bench's metrics every 50 ms while the sender runs.
  */
 async function wholeSandbox(rate: string): Promise<Run & { queries: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-dogstatsd-'));
-  const config = loadConfig({
-    env: { LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' },
-    envFile: false,
-  });
-  const sandbox = await startSandbox({
-    config,
-    dataDir,
-    hostname: 'bench-host',
-    ports: { api: 0, dogstatsd: 0, traces: 0 },
-  });
+  // no Postgres for its check to read (port 1): the bench measures DogStatsD
+  const t = await testSandbox({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' } });
+  const { sandbox } = t;
   const stats = sandbox.context.intake.stats;
   let sending = true;
   let queries = 0;
@@ -171,10 +160,7 @@ async function wholeSandbox(rate: string): Promise<Run & { queries: number }> {
         query: 'avg:bench.metric_1{*} by {endpoint}',
       });
       await fetch(`${sandbox.apiUrl}/api/v1/query?${q}`, {
-        headers: {
-          'DD-API-KEY': config.sandbox.apiKey.reveal(),
-          'DD-APPLICATION-KEY': config.sandbox.appKey.reveal(),
-        },
+        headers: KEYS,
       }).then((r) => r.arrayBuffer());
       queries++;
       await new Promise((r) => setTimeout(r, 50));
@@ -185,8 +171,7 @@ async function wholeSandbox(rate: string): Promise<Run & { queries: number }> {
   await console_;
   await settle(() => stats.lines);
   const drops = udpKernelDrops(sandbox.dogstatsd.port);
-  await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await t.close();
   return {
     ...result(
       `whole sandbox (${sandbox.dogstatsd.receiver} receiver), console queries every 50 ms`,

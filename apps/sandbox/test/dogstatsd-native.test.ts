@@ -4,11 +4,10 @@
 // counter, every error reason, every event and service check, and every point and sketch
 // written at the flush must be the same, in the same order.
 import { createSocket } from 'node:dgram';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
-import { startDogStatsD, type UdpReceiverKind } from '../src/intake/dogstatsd-server.ts';
+import type { UdpReceiverKind } from '../src/intake/dogstatsd-server.ts';
 import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 

@@ -1,7 +1,6 @@
 import { createSocket } from 'node:dgram';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { startDogStatsD } from '../src/intake/dogstatsd-server.ts';
 import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Aggregator, MetricContext, MetricKind } from '../metrics/aggregator.ts';
 import { enrichTags, type HostRegistry } from '../metrics/hosts.ts';
 import type { MetricStore } from '../metrics/store.ts';
+import { grown } from '../typed-arrays.ts';
 import type { IntakeBus, IntakeEvent, ServiceCheck } from './events.ts';
 import type { IntakeStats } from './stats.ts';
 
@@ -172,15 +173,11 @@ class ShapeTable {
   }
 
   #growEntries(): void {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.#hash = grow(this.#hash);
-    this.#off = grow(this.#off);
-    this.#nameLen = grow(this.#nameLen);
-    this.#restLen = grow(this.#restLen);
+    const n = this.#hash.length * 2;
+    this.#hash = grown(this.#hash, n);
+    this.#off = grown(this.#off, n);
+    this.#nameLen = grown(this.#nameLen, n);
+    this.#restLen = grown(this.#restLen, n);
   }
 
   #growSlots(): void {
@@ -372,15 +369,9 @@ export class DogStatsDParser {
     this.#nativeCtx[id] = resolved.ctx;
     if (id >= this.#nativeRate.length) {
       const n = Math.max(1024, 2 * this.#nativeRate.length, id + 1);
-      const rates = new Float64Array(n);
-      rates.set(this.#nativeRate);
-      this.#nativeRate = rates;
-      const slots = new Int32Array(n).fill(-1);
-      slots.set(this.#nativeSlot);
-      this.#nativeSlot = slots;
-      const gens = new Int32Array(n);
-      gens.set(this.#nativeGen);
-      this.#nativeGen = gens;
+      this.#nativeRate = grown(this.#nativeRate, n);
+      this.#nativeSlot = grown(this.#nativeSlot, n, -1);
+      this.#nativeGen = grown(this.#nativeGen, n);
     }
     this.#nativeRate[id] = resolved.rate;
     this.#nativeSlot[id] = resolved.ctx.slot;

@@ -1,3 +1,4 @@
+import { grown } from '../typed-arrays.ts';
 import type { DecodedBatch } from './trace-decode.ts';
 import { type KeySet, keySetOf, keySets } from './trace-keys.ts';
 import { idHalves, idText, SPAN_NUMS, SPAN_STRS, type Span, spanObject } from './trace-span.ts';
@@ -94,18 +95,6 @@ function unwrapInto(
     into.set(old.subarray(0, head), old.length - tail);
   }
 }
-
-const grownF64 = (a: Float64Array, n: number) => {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-};
-const grownI32 = (a: Int32Array, n: number, fill = 0) => {
-  const b = new Int32Array(n);
-  b.set(a);
-  if (fill !== 0) b.fill(fill, a.length);
-  return b;
-};
 
 /** A ring of variable-length runs: where the next run of `k` goes, or -1 when full. */
 function placeIn(cap: number, head: number, tail: number, empty: boolean, k: number): number {
@@ -263,12 +252,12 @@ export class TraceStore {
     t = this.#free.pop() ?? this.#traceSlots++;
     if (t >= this.#traceHi.length) {
       const n = this.#traceHi.length * 2;
-      this.#traceHi = grownF64(this.#traceHi, n);
-      this.#traceLo = grownF64(this.#traceLo, n);
-      this.#received = grownF64(this.#received, n);
-      this.#first = grownI32(this.#first, n);
-      this.#last = grownI32(this.#last, n);
-      this.#count = grownI32(this.#count, n);
+      this.#traceHi = grown(this.#traceHi, n);
+      this.#traceLo = grown(this.#traceLo, n);
+      this.#received = grown(this.#received, n);
+      this.#first = grown(this.#first, n);
+      this.#last = grown(this.#last, n);
+      this.#count = grown(this.#count, n);
     }
     this.#traceHi[t] = hi;
     this.#traceLo[t] = lo;
@@ -465,13 +454,13 @@ export class TraceStore {
   }
 
   #growSpans(n: number): void {
-    this.#spanNum = grownI32(this.#spanNum, n);
+    this.#spanNum = grown(this.#spanNum, n);
     const fixed = new Uint32Array(n * FIXED);
     fixed.set(this.#fixed);
     this.#fixed = fixed;
-    this.#spanStr = grownI32(this.#spanStr, n);
-    this.#spanTrace = grownI32(this.#spanTrace, n);
-    this.#spanNext = grownI32(this.#spanNext, n);
+    this.#spanStr = grown(this.#spanStr, n);
+    this.#spanTrace = grown(this.#spanTrace, n);
+    this.#spanNext = grown(this.#spanNext, n);
     this.#head = this.#used;
   }
 

@@ -1,4 +1,5 @@
 import type { DDSketch } from '@datadog/sketches-js';
+import { grown } from '../typed-arrays.ts';
 import { histogramStats } from './histogram.ts';
 import { SampleLog } from './sample-log.ts';
 import { compactSketch, newSketch } from './sketch.ts';
@@ -52,12 +53,6 @@ export class MetricContext {
 
 const NO_SAMPLES = new Float64Array(0);
 
-/** A copy of `a` with `n` elements (the rest zero). */
-function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
 /** Sample arrays up to this length are kept for reuse by the context's next bucket. */
 const REUSE_MAX = 65_536;
 

@@ -1,3 +1,5 @@
+import { grown } from '../typed-arrays.ts';
+
 /**
  * Samples of histogram, timing and distribution contexts in arrival order, handed to their
  * contexts in groups. Writing each sample straight into its context's array (or sketch) costs
@@ -35,10 +37,6 @@ export class SampleLog {
     this.#sink = sink;
   }
 
-  get length(): number {
-    return this.#length;
-  }
-
   /** Logs one sample of context slot `slot`; hands the log over when it is full. */
   append(slot: number, value: number, rate: number): void {
     const i = this.#length;
@@ -61,10 +59,8 @@ export class SampleLog {
     for (let i = 0; i < n; i++) {
       const s = slots[i] as number;
       if (s >= counts.length) {
-        const grown = new Int32Array(Math.max(2 * counts.length, s + 1));
-        grown.set(counts);
-        counts = grown;
-        this.#counts = grown;
+        counts = grown(counts, Math.max(2 * counts.length, s + 1));
+        this.#counts = counts;
       }
       if ((counts[s] as number) === 0) distinct[d++] = s;
       counts[s] = (counts[s] as number) + 1;

@@ -42,7 +42,7 @@ export interface ParserDeps {
 /** Values a line may carry (v:v:…). */
 const MAX_VALUES = 256;
 /** Shapes kept before the cache starts over (a sender inventing names must not grow it forever). */
-const MAX_SHAPES = 100_000;
+export const MAX_SHAPES = 100_000;
 const FNV_PRIME = 0x01000193;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 

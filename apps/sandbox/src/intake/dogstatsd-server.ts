@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { isIpLiteral, type NativeListener, nativeListener } from './dogstatsd-native.ts';
-import type { DogStatsDParser } from './dogstatsd-parser.ts';
+import { type DogStatsDParser, MAX_SHAPES } from './dogstatsd-parser.ts';
 import { CTL, REC, type ReceiverData, type ReceiverMessage, WRAP } from './dogstatsd-receiver.ts';
 import type { IntakeStats } from './stats.ts';
 
@@ -39,8 +39,6 @@ interface UnixDgramSocket {
 export const RECEIVE_BUFFER = 8 * 1024 * 1024;
 /** The receiver thread's ring of datagrams (a power of two). */
 const RING_BYTES = 16 * 1024 * 1024;
-/** Line shapes the native listener learns before its table starts over (the JS parser's bound). */
-const NATIVE_SHAPES = 100_000;
 /** Longest the main thread parses queued datagrams before giving the event loop a turn. */
 const DRAIN_SLICE_MS = 20;
 
@@ -83,7 +81,8 @@ export async function startDogStatsD(options: {
             options.port,
             recvBufferSize,
             ringBytes,
-            options.nativeShapes ?? NATIVE_SHAPES,
+            // as many shapes as the JS parser's own cache keeps
+            options.nativeShapes ?? MAX_SHAPES,
             parser,
             log,
           );

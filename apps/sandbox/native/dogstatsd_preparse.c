@@ -119,6 +119,20 @@ static uint64_t absorb(uint64_t h, const uint8_t *b, size_t n) {
   return h;
 }
 
+/* Whether a[0, n) == b[0, n): keys are tens of bytes, where a call to memcmp costs more than the
+ * compare (8 bytes at a time, the last word overlapping the one before). */
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
+  if (n >= 8) {
+    uint64_t diff = 0;
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) diff |= load64(a + i) ^ load64(b + i);
+    return (diff | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 static inline uint64_t shape_hash(const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl) {
   uint64_t h = absorb(absorb(0x243F6A8885A308D3ull, ns, nl) ^ 0xFF, rs, rl);
   // murmur3's finalizer: the table indexes by the low bits, which a multiply alone leaves weak
@@ -156,9 +170,11 @@ static int grow(preparser_t *p) {
   return 1;
 }
 
+static int may_learn(const uint8_t *rs, const uint8_t *re);
+
 /*
- * The id of the shape name [ns, ne) + rest [rs, re), added when new; -1 when it cannot be kept.
- * *reset is set when the table started over to make room.
+ * The id of the shape name [ns, ne) + rest [rs, re), added when new and may_learn() allows it; -1
+ * when it is not kept. *reset is set when the table started over to make room.
  */
 static int32_t intern(preparser_t *p, uint64_t h, const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl,
                       int *reset) {
@@ -170,9 +186,11 @@ static int32_t intern(preparser_t *p, uint64_t h, const uint8_t *ns, size_t nl, 
     const key_head_t *kh = (const key_head_t *)(p->arena + ((size_t)(uint32_t)slot - 1) * 8);
     if (kh->name_len == nl && kh->rest_len == rl) {
       const uint8_t *k = (const uint8_t *)(kh + 1);
-      if (memcmp(k, ns, nl) == 0 && memcmp(k + nl, rs, rl) == 0) return kh->id;
+      if (same_bytes(k, ns, nl) && same_bytes(k + nl, rs, rl)) return kh->id;
     }
   }
+  // Only a new shape is checked: a line whose rest equals a learnt one's passed this check.
+  if (!may_learn(rs, rs + rl)) return -1;
   const size_t need = (sizeof(key_head_t) + nl + rl + 7) & ~(size_t)7;
   if (need > MAX_ARENA / 4) return -1;
   if (p->count >= p->max_shapes || p->arena_used + need > MAX_ARENA) {
@@ -247,13 +265,28 @@ static int reusable_type(const uint8_t *t, const uint8_t *te) {
   return te - t == 2 && t[0] == 'm' && t[1] == 's';
 }
 
+/* The rest of a line after its value, [rs, re) = `type[|field...]`: a shape the table may learn
+ * when its type is reusable and no field is a |T timestamp (those lines are JS's alone). */
+static int may_learn(const uint8_t *rs, const uint8_t *re) {
+  const uint8_t *te = rs;
+  while (te < re && *te != '|') te++;
+  if (!reusable_type(rs, te)) return 0;
+  for (const uint8_t *f = te + 1; f < re;) {
+    if (*f == 'T') return 0;
+    f = memchr(f, '|', (size_t)(re - f));
+    if (!f) break;
+    f++;
+  }
+  return 1;
+}
+
 static inline void put32(uint8_t *at, int32_t v) { memcpy(at, &v, 4); }
 
 /* A line of a chunk, between the pass that reads it and the pass that looks its shape up. */
 typedef struct {
   const uint8_t *s, *colon, *p1, *le;
   uint64_t hash;
-  /* 1: a candidate for the table (plain metric line, reusable type, no timestamp) */
+  /* 1: a candidate for the table (`name:value|rest`; intern() checks the rest of a new one) */
   int candidate;
 } line_t;
 
@@ -291,21 +324,7 @@ size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t
       const uint8_t *p1 = colon + 1;
       while (p1 < le && *p1 != '|') p1++;
       if (p1 >= le) continue;
-      const uint8_t *t = p1 + 1;
-      const uint8_t *te = t;
-      while (te < le && *te != '|') te++;
-      if (!reusable_type(t, te)) continue;
-      int timestamp = 0;
-      for (const uint8_t *f = te + 1; f < le;) {
-        if (*f == 'T') {
-          timestamp = 1;
-          break;
-        }
-        f = memchr(f, '|', (size_t)(le - f));
-        if (!f) break;
-        f++;
-      }
-      if (timestamp) continue;
+      // the type and fields are checked only when the shape is new (intern, may_learn)
       ln->colon = colon;
       ln->p1 = p1;
       ln->candidate = 1;

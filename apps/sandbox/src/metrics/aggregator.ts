@@ -1,6 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { grown } from '../typed-arrays.ts';
 import { histogramStats } from './histogram.ts';
+import { ChunkPool, noSamples, type SampleChunks } from './sample-chunks.ts';
 import { SampleLog } from './sample-log.ts';
 import { compactSketch, newSketch } from './sketch.ts';
 import type { MetricStore } from './store.ts';
@@ -32,13 +33,10 @@ export class MetricContext {
   expired = false;
   /** Bucket (seconds) the context was last sampled in. */
   lastBucket = -1;
-  /** Histogram/timing samples of the bucket: the first `count` of `samples`. */
-  samples: Float64Array = NO_SAMPLES;
-  count = 0;
+  /** Histogram/timing samples of the bucket, in chunks of the aggregator's pool. */
+  samples: SampleChunks = noSamples();
   /** Empty while every sample weighs 1; else parallel to `samples`. */
   weights: number[] = [];
-  /** The previous bucket's samples array once written, reused by the next bucket (no regrowth). */
-  spare: Float64Array | undefined;
   members: Set<string> | undefined;
   sketch: DDSketch | undefined;
   /** Index of this context in its aggregator's columns while it is known. */
@@ -51,11 +49,6 @@ export class MetricContext {
   }
 }
 
-const NO_SAMPLES = new Float64Array(0);
-
-/** Sample arrays up to this length are kept for reuse by the context's next bucket. */
-const REUSE_MAX = 65_536;
-
 /** Longest a deferred write of closed buckets holds the event loop before reading sockets again. */
 const DRAIN_SLICE_MS = 10;
 
@@ -63,8 +56,7 @@ const DRAIN_SLICE_MS = 10;
 interface Sealed {
   readonly ctx: MetricContext;
   readonly value: number;
-  readonly samples: Float64Array;
-  readonly count: number;
+  readonly samples: SampleChunks;
   readonly weights: number[];
   readonly members: Set<string> | undefined;
   readonly sketch: DDSketch | undefined;
@@ -108,6 +100,7 @@ export class Aggregator {
    */
   #genBySlot = new Int32Array(1024);
   /** Histogram, timing and distribution samples of the open bucket not yet in their contexts. */
+  readonly #chunks = new ChunkPool();
   readonly #log = new SampleLog((slot, values, rates, start, end) =>
     this.#applyRun(this.#bySlot[slot] as MetricContext, values, rates, start, end),
   );
@@ -201,16 +194,13 @@ export class Aggregator {
         ctx,
         value: values[slot] as number,
         samples: ctx.samples,
-        count: ctx.count,
         weights: ctx.weights,
         members: ctx.members,
         sketch: ctx.sketch,
       });
       if (ctx.kind === 'count') values[slot] = 0;
       if (ctx.kind === 'histogram' || ctx.kind === 'timing') {
-        ctx.samples = ctx.spare ?? NO_SAMPLES;
-        ctx.spare = undefined;
-        ctx.count = 0;
+        ctx.samples = noSamples();
         ctx.weights = [];
       }
       ctx.members = undefined;
@@ -314,24 +304,23 @@ export class Aggregator {
       for (let i = start; i < end; i++) sketch.accept(values[i] as number, 1 / (rates[i] as number));
       return;
     }
-    let count = ctx.count;
-    if (count + (end - start) > ctx.samples.length) {
-      const grown = new Float64Array(Math.max(16, 2 * ctx.samples.length, count + (end - start)));
-      grown.set(ctx.samples.subarray(0, count));
-      ctx.samples = grown;
-    }
     const samples = ctx.samples;
     const weights = ctx.weights;
-    for (let i = start; i < end; i++) {
-      // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate
-      // the bucket holds one typed array, reused bucket after bucket.
-      const rate = rates[i] as number;
-      const w = rate === 1 ? 1 : Math.trunc(1 / rate);
-      if (w !== 1 && weights.length < count) for (let k = weights.length; k < count; k++) weights.push(1);
-      samples[count++] = values[i] as number;
-      if (weights.length > 0 || w !== 1) weights.push(w);
+    // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate a
+    // bucket holds its samples' chunks only.
+    if (weights.length === 0) {
+      let i = start;
+      while (i < end && rates[i] === 1) i++;
+      if (i > start) this.#chunks.append(samples, values, start, i);
+      if (i === end) return;
+      for (let k = 0; k < samples.count; k++) weights.push(1);
+      start = i;
     }
-    ctx.count = count;
+    for (let i = start; i < end; i++) {
+      const rate = rates[i] as number;
+      weights.push(rate === 1 ? 1 : Math.trunc(1 / rate));
+    }
+    this.#chunks.append(samples, values, start, end);
   }
 
   /** One member of a set (kept as its raw text, no sample-rate correction). */
@@ -387,8 +376,9 @@ export class Aggregator {
           break;
         case 'histogram':
         case 'timing': {
-          const s = histogramStats(st.samples, st.weights, interval, this.#percentiles, st.count);
-          if (st.samples.length <= REUSE_MAX && st.samples !== ctx.samples) ctx.spare = st.samples;
+          const n = st.samples.count;
+          const s = histogramStats(this.#chunks.gather(st.samples), st.weights, interval, this.#percentiles, n);
+          this.#chunks.give(st.samples);
           if (!s) break;
           store.addPoint(`${ctx.name}.max`, ctx.tags, 'gauge', interval, t, s.max, 'replace');
           store.addPoint(`${ctx.name}.median`, ctx.tags, 'gauge', interval, t, s.median, 'replace');
@@ -412,6 +402,7 @@ export class Aggregator {
   /** A bucket fully written: counted, and idle contexts forgotten. */
   #closed(t: number): void {
     this.flushes++;
+    this.#chunks.trim();
     if (t - this.#lastExpiry >= this.#idle) {
       this.#lastExpiry = t;
       for (const [key, ctx] of this.#contexts) {

@@ -377,7 +377,13 @@ export class Aggregator {
         case 'histogram':
         case 'timing': {
           const n = st.samples.count;
-          const s = histogramStats(this.#chunks.gather(st.samples), st.weights, interval, this.#percentiles, n);
+          const s = histogramStats(
+            this.#chunks.gather(st.samples),
+            st.weights,
+            interval,
+            this.#percentiles,
+            n,
+          );
           this.#chunks.give(st.samples);
           if (!s) break;
           store.addPoint(`${ctx.name}.max`, ctx.tags, 'gauge', interval, t, s.max, 'replace');

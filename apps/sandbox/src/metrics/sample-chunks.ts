@@ -65,7 +65,8 @@ export class ChunkPool {
    */
   gather(s: SampleChunks): Float64Array {
     if (s.chunks.length === 1) return (s.chunks[0] as Float64Array).subarray(0, s.count);
-    if (this.#joined.length < s.count) this.#joined = uninitialized(Math.max(s.count, 2 * this.#joined.length));
+    if (this.#joined.length < s.count)
+      this.#joined = uninitialized(Math.max(s.count, 2 * this.#joined.length));
     const out = this.#joined;
     let at = 0;
     for (const c of s.chunks) {

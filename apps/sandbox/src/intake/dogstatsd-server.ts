@@ -218,9 +218,16 @@ function ringParser(
   return (deadline) => {
     let r = Atomics.load(ctl, CTL.READ) >>> 0;
     let n = 0;
+    // The write position is read again only once the records up to it are parsed, and the read
+    // position published every 16 records: each Atomics call is a builtin call that returns a
+    // number, a heap allocation once the position passes 2^30 (most of the time).
+    let w = Atomics.load(ctl, CTL.WRITE) >>> 0;
     for (;;) {
-      const w = Atomics.load(ctl, CTL.WRITE) >>> 0;
-      if (r === w) break;
+      if (r === w) {
+        Atomics.store(ctl, CTL.READ, r | 0);
+        w = Atomics.load(ctl, CTL.WRITE) >>> 0;
+        if (r === w) break;
+      }
       const at = r & mask;
       const word = at >> 2;
       const kind = words[word] as number;
@@ -249,13 +256,14 @@ function ringParser(
         throw new Error(`DogStatsD ring: unknown record ${kind} at ${at}`);
       }
       r >>>= 0;
-      Atomics.store(ctl, CTL.READ, r | 0);
       if ((++n & 15) === 0) {
+        Atomics.store(ctl, CTL.READ, r | 0);
         // the writer may be waiting for room
         if (Atomics.load(ctl, CTL.WAITING) !== 0) room();
         if (performance.now() > deadline) break;
       }
     }
+    Atomics.store(ctl, CTL.READ, r | 0);
     if (n > 0 && Atomics.load(ctl, CTL.WAITING) !== 0) room();
     return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
   };

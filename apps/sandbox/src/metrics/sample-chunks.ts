@@ -51,7 +51,8 @@ export class ChunkPool {
       }
       const at = count - full;
       const n = Math.min(end - i, last.length - at);
-      last.set(values.subarray(i, i + n), at);
+      // a loop, not set(subarray()): runs average a dozen samples, and each subarray is an object
+      for (let k = 0; k < n; k++) last[at + k] = values[i + k] as number;
       i += n;
       count += n;
     }

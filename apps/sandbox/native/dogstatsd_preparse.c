@@ -18,6 +18,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* A shape: its hash and where its key is (kept to place it again when the slots grow). */
 typedef struct {
@@ -219,6 +222,44 @@ static int32_t intern(preparser_t *p, uint64_t h, const uint8_t *ns, size_t nl, 
   return (int32_t)e;
 }
 
+#if defined(__SSE2__)
+/* Bit i set where s[i] == c, for the 16 bytes from s (which may run past the datagram: the
+ * caller's buffer has PREPARSE_SLACK bytes after it). */
+static inline uint32_t eq16(const uint8_t *s, __m128i c) {
+  return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), c));
+}
+
+/* The first c in [s, e), or e: sixteen bytes at a time. */
+static inline const uint8_t *find_byte(const uint8_t *s, const uint8_t *e, uint8_t c) {
+  const __m128i cc = _mm_set1_epi8((char)c);
+  for (; s < e; s += 16) {
+    const uint32_t m = eq16(s, cc);
+    if (m) {
+      const uint8_t *r = s + __builtin_ctz(m);
+      return r < e ? r : e;
+    }
+  }
+  return e;
+}
+
+/* The first ':' or '|' in [s, e), or e. */
+static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
+  const __m128i colon = _mm_set1_epi8(':'), pipe = _mm_set1_epi8('|');
+  for (; s < e; s += 16) {
+    const uint32_t m = eq16(s, colon) | eq16(s, pipe);
+    if (m) {
+      const uint8_t *r = s + __builtin_ctz(m);
+      return r < e ? r : e;
+    }
+  }
+  return e;
+}
+#else
+static inline const uint8_t *find_byte(const uint8_t *s, const uint8_t *e, uint8_t c) {
+  const uint8_t *r = memchr(s, c, (size_t)(e - s));
+  return r ? r : e;
+}
+
 /* The first ':' or '|' in [s, e), or e: eight bytes at a time (a zero-byte test on each). */
 static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -233,9 +274,54 @@ static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
   while (s < e && *s != ':' && *s != '|') s++;
   return s;
 }
+#endif
 
 /* [+-]digits[.digits], 1 to 15 digits: the JS parser's exact fast case, computed the same way. */
-static int plain_decimal(const uint8_t *b, const uint8_t *e, double *out) {
+static int plain_decimal_loop(const uint8_t *b, const uint8_t *e, double *out);
+
+/*
+ * plain_decimal without a branch per character for the usual value, up to 8 bytes with no sign
+ * (e.g. "1234.5"): the digits are checked and summed eight at a time in a word (the loop's exit
+ * mispredicts once a value whenever lengths vary). The same mantissa and division, so the same
+ * double. Anything else (a sign, 9 bytes or more, a stray byte) goes to the loop, which decides.
+ */
+static inline int plain_decimal(const uint8_t *b, const uint8_t *e, double *out) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const size_t n = (size_t)(e - b);
+  if (n >= 1 && n <= 8) {
+    uint64_t w = load64(b);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t keep = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+    // bytes past the value read as '0' (they add nothing once right-aligned below)
+    w = (w & keep) | (0x3030303030303030ull & ~keep);
+    const uint64_t d = w ^ (ones * '.');
+    uint64_t dot = (d - ones) & ~d & highs;
+    size_t digits = n, frac = 0;
+    if (dot) {
+      if (dot & (dot - 1)) return plain_decimal_loop(b, e, out); /* two dots */
+      const unsigned k = (unsigned)__builtin_ctzll(dot) >> 3;
+      // drop the dot: the bytes after it move down one, a '0' comes in at the top
+      const uint64_t low = k == 0 ? 0 : (1ull << (8 * k)) - 1;
+      w = (w & low) | ((w >> 8) & ~low) | (0x30ull << 56);
+      digits = n - 1;
+      frac = digits - k;
+      if (digits == 0) return 0; /* "." alone */
+    }
+    // every byte a digit: no byte below '0' nor above '9'
+    if (((w - ones * '0') | (w + ones * (0x7F - '9'))) & highs) return plain_decimal_loop(b, e, out);
+    // right-align the digits (the '0's come in at the low end), then sum them pairwise
+    uint64_t x = (w - ones * '0') << (8 * (8 - digits));
+    x = (x * 10) + (x >> 8);
+    x = (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+    *out = frac == 0 ? (double)x : (double)x / POW10[frac];
+    return 1;
+  }
+#endif
+  return plain_decimal_loop(b, e, out);
+}
+
+static int plain_decimal_loop(const uint8_t *b, const uint8_t *e, double *out) {
   int neg = 0;
   if (b < e && (*b == '-' || *b == '+')) neg = *b++ == '-';
   // An integer while it has at most 15 digits (< 2^53): exactly the double JS accumulates.
@@ -308,8 +394,7 @@ size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t
     // miss with thousands of shapes, taken while the next lines are read rather than in turn).
     int n = 0;
     for (; n < CHUNK && s < end;) {
-      const uint8_t *le = memchr(s, '\n', (size_t)(end - s));
-      if (!le) le = end;
+      const uint8_t *le = find_byte(s, end, '\n');
       line_t *ln = &lines[n];
       const uint8_t *line = s;
       s = le + 1;
@@ -321,8 +406,7 @@ size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t
       const uint8_t *colon = name_end(line, le);
       if (colon >= le || *colon != ':' || colon == line) continue;
       // the value and the type are a few bytes: a loop beats a call to memchr
-      const uint8_t *p1 = colon + 1;
-      while (p1 < le && *p1 != '|') p1++;
+      const uint8_t *p1 = find_byte(colon + 1, le, '|');
       if (p1 >= le) continue;
       // the type and fields are checked only when the shape is new (intern, may_learn)
       ln->colon = colon;

@@ -13,9 +13,13 @@ typedef struct preparser preparser_t;
 preparser_t *preparser_new(const int32_t *state, uint32_t max_shapes);
 void preparser_free(preparser_t *p);
 
+/* Bytes after a datagram that preparse_datagram may read (and ignore): it scans 16 at a time. */
+#define PREPARSE_SLACK 16
+
 /*
  * Writes the records of one datagram into out[0, cap) and returns their size (a multiple of 4),
- * or 0 when they do not fit (the caller then passes the datagram on raw).
+ * or 0 when they do not fit (the caller then passes the datagram on raw). buf must be readable
+ * up to len + PREPARSE_SLACK.
  */
 size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t *out, size_t cap);
 

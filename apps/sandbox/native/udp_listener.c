@@ -335,7 +335,7 @@ static napi_value listen_(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "listen: out of memory");
     return NULL;
   }
-  l->bufs = malloc((size_t)BATCH * MAX_DATAGRAM);
+  l->bufs = malloc((size_t)BATCH * MAX_DATAGRAM + PREPARSE_SLACK);
   if (!l->bufs) {
     close(fd);
     free(l);

@@ -297,17 +297,29 @@ export class Aggregator {
   }
 
   /** Samples [start, end) of one histogram, timing or distribution context, in arrival order. */
-  #applyRun(ctx: MetricContext, values: Float64Array, rates: Float64Array, start: number, end: number): void {
+  #applyRun(
+    ctx: MetricContext,
+    values: Float64Array,
+    rates: Float64Array | undefined,
+    start: number,
+    end: number,
+  ): void {
     if (ctx.kind === 'distribution') {
       if (!ctx.sketch) ctx.sketch = newSketch();
       const sketch = ctx.sketch;
-      for (let i = start; i < end; i++) sketch.accept(values[i] as number, 1 / (rates[i] as number));
+      if (rates === undefined) for (let i = start; i < end; i++) sketch.accept(values[i] as number, 1);
+      else for (let i = start; i < end; i++) sketch.accept(values[i] as number, 1 / (rates[i] as number));
       return;
     }
     const samples = ctx.samples;
     const weights = ctx.weights;
     // Weights are kept only once a sample weighs other than 1 (sampled lines): at full rate a
     // bucket holds its samples' chunks only.
+    if (rates === undefined) {
+      if (weights.length > 0) for (let i = start; i < end; i++) weights.push(1);
+      this.#chunks.append(samples, values, start, end);
+      return;
+    }
     if (weights.length === 0) {
       let i = start;
       while (i < end && rates[i] === 1) i++;

@@ -11,11 +11,14 @@ import { grown } from '../typed-arrays.ts';
  */
 export const LOG_CAP = 65_536;
 
-/** Applies samples [start, end) of `values`/`rates`, all of context slot `slot`, in order. */
+/**
+ * Applies samples [start, end) of `values`/`rates`, all of context slot `slot`, in order;
+ * `rates` is undefined when every rate is 1.
+ */
 export type RunSink = (
   slot: number,
   values: Float64Array,
-  rates: Float64Array,
+  rates: Float64Array | undefined,
   start: number,
   end: number,
 ) => void;
@@ -25,6 +28,11 @@ export class SampleLog {
   #values = new Float64Array(LOG_CAP);
   #rates = new Float64Array(LOG_CAP);
   #length = 0;
+  /**
+   * Whether a logged sample has a rate other than 1. Until one does, rates are not written nor
+   * moved (the usual case: clients send at full rate), and the sink is told they are all 1.
+   */
+  #weighted = false;
   /** Grouped copies (by slot, arrival order kept within a slot). */
   #sortedValues = new Float64Array(LOG_CAP);
   #sortedRates = new Float64Array(LOG_CAP);
@@ -42,7 +50,12 @@ export class SampleLog {
     const i = this.#length;
     this.#slots[i] = slot;
     this.#values[i] = value;
-    this.#rates[i] = rate;
+    if (this.#weighted) this.#rates[i] = rate;
+    else if (rate !== 1) {
+      this.#rates.fill(1, 0, i);
+      this.#rates[i] = rate;
+      this.#weighted = true;
+    }
     this.#length = i + 1;
     if (i + 1 === LOG_CAP) this.drain();
   }
@@ -52,6 +65,8 @@ export class SampleLog {
     const n = this.#length;
     if (n === 0) return;
     this.#length = 0;
+    const weighted = this.#weighted;
+    this.#weighted = false;
     const slots = this.#slots;
     let counts = this.#counts;
     const distinct = this.#distinct;
@@ -68,7 +83,7 @@ export class SampleLog {
     if (d === 1) {
       // one context (a single busy histogram): no grouping needed
       counts[distinct[0] as number] = 0;
-      this.#sink(distinct[0] as number, this.#values, this.#rates, 0, n);
+      this.#sink(distinct[0] as number, this.#values, weighted ? this.#rates : undefined, 0, n);
       return;
     }
     // counts -> start of each slot's run
@@ -83,12 +98,21 @@ export class SampleLog {
     const rates = this.#rates;
     const sv = this.#sortedValues;
     const sr = this.#sortedRates;
-    for (let i = 0; i < n; i++) {
-      const s = slots[i] as number;
-      const to = counts[s] as number;
-      sv[to] = values[i] as number;
-      sr[to] = rates[i] as number;
-      counts[s] = to + 1;
+    if (weighted) {
+      for (let i = 0; i < n; i++) {
+        const s = slots[i] as number;
+        const to = counts[s] as number;
+        sv[to] = values[i] as number;
+        sr[to] = rates[i] as number;
+        counts[s] = to + 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = slots[i] as number;
+        const to = counts[s] as number;
+        sv[to] = values[i] as number;
+        counts[s] = to + 1;
+      }
     }
     // counts[s] is now the end of slot s's run; runs are laid out in `distinct` order
     let start = 0;
@@ -96,7 +120,7 @@ export class SampleLog {
       const s = distinct[k] as number;
       const end = counts[s] as number;
       counts[s] = 0;
-      this.#sink(s, sv, sr, start, end);
+      this.#sink(s, sv, weighted ? sr : undefined, start, end);
       start = end;
     }
   }

@@ -93,34 +93,64 @@ void preparser_free(preparser_t *p) {
   free(p);
 }
 
-/* Multiply-xor over 8-byte words (one multiply per word on the dependent chain), the last word
- * read overlapping the one before, then mixed once: keys are compared in full after. */
+/* Shape keys are hashed wyhash's way (below), then compared in full: the hash only spreads them. */
 static inline uint64_t load64(const uint8_t *b) {
   uint64_t w;
   memcpy(&w, b, 8);
   return w;
 }
 
-/* Absorbs n bytes into h (no final mix: shape_hash mixes once for the name and the rest). */
-static uint64_t absorb(uint64_t h, const uint8_t *b, size_t n) {
-  h ^= n;
-  if (n >= 8) {
-    // two lanes, so two multiplies are in flight at once
-    uint64_t g = 0x452821E638D01377ull;
-    size_t i = 0;
-    for (; i + 16 < n; i += 16) {
-      h = (h ^ load64(b + i)) * 0x9E3779B97F4A7C15ull;
-      g = (g ^ load64(b + i + 8)) * 0xC2B2AE3D27D4EB4Full;
-    }
-    if (i + 8 < n) h = (h ^ load64(b + i)) * 0x9E3779B97F4A7C15ull;
-    h = ((h ^ load64(b + n - 8)) * 0x9E3779B97F4A7C15ull) ^ (g >> 7) ^ g;
-  } else {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)b[i] << (8 * i);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-  }
-  return h;
+/* The 128-bit product of a and b folded to 64 bits (wyhash's "mum"): one multiply mixes all
+ * 64 bits of both words into every bit of the result. */
+static inline uint64_t mum(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+  const __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+  // the same product from 32-bit halves, where the compiler has no 128-bit integer
+  const uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+  const uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+  const uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+  const uint64_t lo = (mid << 32) | (uint32_t)ll;
+  const uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+  return lo ^ hi;
+#endif
 }
+
+static inline uint64_t load32(const uint8_t *b) {
+  uint32_t w;
+  memcpy(&w, b, 4);
+  return w;
+}
+
+static const uint64_t K0 = 0xa0761d6478bd642full, K1 = 0xe7037ed1a0b428dbull, K2 = 0x8ebc6af09c88c6e3ull;
+
+/* n bytes into a hash (wyhash's layout: 16 bytes a multiply; the last 16, or the whole key when
+ * shorter, read as two overlapping words, so no loop over bytes). */
+static inline uint64_t absorb(uint64_t seed, const uint8_t *b, size_t n) {
+  uint64_t a, c;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = load64(b);
+      c = load64(b + n - 8);
+    } else if (n >= 4) {
+      a = load32(b);
+      c = load32(b + n - 4);
+    } else if (n > 0) {
+      a = ((uint64_t)b[0] << 16) | ((uint64_t)b[n >> 1] << 8) | b[n - 1];
+      c = 0;
+    } else {
+      a = c = 0;
+    }
+  } else {
+    size_t i = 0;
+    for (; i + 16 < n; i += 16) seed = mum(load64(b + i) ^ K1, load64(b + i + 8) ^ seed);
+    a = load64(b + n - 16);
+    c = load64(b + n - 8);
+  }
+  return mum(a ^ K1 ^ n, c ^ seed);
+}
+
 
 /* Whether a[0, n) == b[0, n): keys are tens of bytes, where a call to memcmp costs more than the
  * compare (8 bytes at a time, the last word overlapping the one before). */
@@ -137,13 +167,7 @@ static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
 }
 
 static inline uint64_t shape_hash(const uint8_t *ns, size_t nl, const uint8_t *rs, size_t rl) {
-  uint64_t h = absorb(absorb(0x243F6A8885A308D3ull, ns, nl) ^ 0xFF, rs, rl);
-  // murmur3's finalizer: the table indexes by the low bits, which a multiply alone leaves weak
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 33);
+  return mum(absorb(absorb(K0, ns, nl) ^ K2, rs, rl), K2 ^ K0);
 }
 
 static void place(preparser_t *p, uint32_t e) {

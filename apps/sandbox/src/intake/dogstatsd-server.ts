@@ -222,48 +222,52 @@ function ringParser(
     // position published every 16 records: each Atomics call is a builtin call that returns a
     // number, a heap allocation once the position passes 2^30 (most of the time).
     let w = Atomics.load(ctl, CTL.WRITE) >>> 0;
-    for (;;) {
-      if (r === w) {
-        Atomics.store(ctl, CTL.READ, r | 0);
-        w = Atomics.load(ctl, CTL.WRITE) >>> 0;
-        if (r === w) break;
+    try {
+      for (;;) {
+        if (r === w) {
+          Atomics.store(ctl, CTL.READ, r | 0);
+          w = Atomics.load(ctl, CTL.WRITE) >>> 0;
+          if (r === w) break;
+        }
+        const at = r & mask;
+        const word = at >> 2;
+        const kind = words[word] as number;
+        if (kind >= 0) {
+          parser.parse(ring, at + 4, at + 4 + kind);
+          r += 4 + ((kind + 3) & ~3);
+        } else if (kind === REC.FAST) {
+          const lines = words[word + 1] as number;
+          parser.knownLines(dv, at + 8, lines);
+          r += 8 + 12 * lines;
+        } else if (kind === REC.PACKET) {
+          parser.packet(words[word + 1] as number);
+          r += 8;
+        } else if (kind === REC.LINE) {
+          const id = words[word + 1] as number;
+          const len = words[word + 2] as number;
+          if (parser.line(ring, at + 12, at + 12 + len, id) && shapes)
+            Atomics.store(shapes, id, parser.nativeEpoch);
+          r += 12 + ((len + 3) & ~3);
+        } else if (kind === WRAP) {
+          r += size - at;
+        } else if (kind === REC.RESET) {
+          parser.nativeReset();
+          r += 4;
+        } else {
+          throw new Error(`DogStatsD ring: unknown record ${kind} at ${at}`);
+        }
+        r >>>= 0;
+        if ((++n & 15) === 0) {
+          Atomics.store(ctl, CTL.READ, r | 0);
+          // the writer may be waiting for room
+          if (Atomics.load(ctl, CTL.WAITING) !== 0) room();
+          if (performance.now() > deadline) break;
+        }
       }
-      const at = r & mask;
-      const word = at >> 2;
-      const kind = words[word] as number;
-      if (kind >= 0) {
-        parser.parse(ring, at + 4, at + 4 + kind);
-        r += 4 + ((kind + 3) & ~3);
-      } else if (kind === REC.FAST) {
-        const lines = words[word + 1] as number;
-        parser.knownLines(dv, at + 8, lines);
-        r += 8 + 12 * lines;
-      } else if (kind === REC.PACKET) {
-        parser.packet(words[word + 1] as number);
-        r += 8;
-      } else if (kind === REC.LINE) {
-        const id = words[word + 1] as number;
-        const len = words[word + 2] as number;
-        if (parser.line(ring, at + 12, at + 12 + len, id) && shapes)
-          Atomics.store(shapes, id, parser.nativeEpoch);
-        r += 12 + ((len + 3) & ~3);
-      } else if (kind === WRAP) {
-        r += size - at;
-      } else if (kind === REC.RESET) {
-        parser.nativeReset();
-        r += 4;
-      } else {
-        throw new Error(`DogStatsD ring: unknown record ${kind} at ${at}`);
-      }
-      r >>>= 0;
-      if ((++n & 15) === 0) {
-        Atomics.store(ctl, CTL.READ, r | 0);
-        // the writer may be waiting for room
-        if (Atomics.load(ctl, CTL.WAITING) !== 0) room();
-        if (performance.now() > deadline) break;
-      }
+    } finally {
+      // what was parsed is published even when a record throws, so it is not parsed twice
+      Atomics.store(ctl, CTL.READ, r | 0);
     }
-    Atomics.store(ctl, CTL.READ, r | 0);
     if (n > 0 && Atomics.load(ctl, CTL.WAITING) !== 0) room();
     return r === Atomics.load(ctl, CTL.WRITE) >>> 0;
   };

@@ -99,8 +99,9 @@ export class Aggregator {
    * number can tell that it no longer names its context (see generation()).
    */
   #genBySlot = new Int32Array(1024);
-  /** Histogram, timing and distribution samples of the open bucket not yet in their contexts. */
+  /** Where histogram and timing contexts keep their samples (sample-chunks.ts). */
   readonly #chunks = new ChunkPool();
+  /** Histogram, timing and distribution samples of the open bucket not yet in their contexts. */
   readonly #log = new SampleLog((slot, values, rates, start, end) =>
     this.#applyRun(this.#bySlot[slot] as MetricContext, values, rates, start, end),
   );

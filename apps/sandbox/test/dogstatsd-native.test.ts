@@ -35,6 +35,11 @@ function corpus(seed: number, datagrams: number): Buffer[] {
     if (r < 0.8) return pick(['+3', '-0', '1.', '.5', '007', '123456789012345', '1234567890123456']);
     if (r < 0.85) return `${Math.floor(rand() * 9)}:${Math.floor(rand() * 9)}`;
     if (r < 0.9) return pick(['1e3', '2E-2', 'inf', '-Inf', 'nan', '', 'abc', '1..2', '--1', '1-']);
+    // 1-11 characters, mostly digits and dots: the listener reads values of up to 8 bytes as one word
+    if (r < 0.95)
+      return Array.from({ length: 1 + Math.floor(rand() * 11) }, () =>
+        pick([...'0123456789012345678..+-x']),
+      ).join('');
     return `m${Math.floor(rand() * 50)}`;
   };
   const mutated = (line: string): string => {

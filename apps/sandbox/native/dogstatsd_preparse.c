@@ -151,7 +151,6 @@ static inline uint64_t absorb(uint64_t seed, const uint8_t *b, size_t n) {
   return mum(a ^ K1 ^ n, c ^ seed);
 }
 
-
 /* Whether a[0, n) == b[0, n): keys are tens of bytes, where a call to memcmp costs more than the
  * compare (8 bytes at a time, the last word overlapping the one before). */
 static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
@@ -300,7 +299,6 @@ static inline const uint8_t *name_end(const uint8_t *s, const uint8_t *e) {
 }
 #endif
 
-/* [+-]digits[.digits], 1 to 15 digits: the JS parser's exact fast case, computed the same way. */
 static int plain_decimal_loop(const uint8_t *b, const uint8_t *e, double *out);
 
 /*
@@ -345,6 +343,7 @@ static inline int plain_decimal(const uint8_t *b, const uint8_t *e, double *out)
   return plain_decimal_loop(b, e, out);
 }
 
+/* [+-]digits[.digits], 1 to 15 digits: the JS parser's exact fast case, computed the same way. */
 static int plain_decimal_loop(const uint8_t *b, const uint8_t *e, double *out) {
   int neg = 0;
   if (b < e && (*b == '-' || *b == '+')) neg = *b++ == '-';
@@ -378,15 +377,10 @@ static int reusable_type(const uint8_t *t, const uint8_t *te) {
 /* The rest of a line after its value, [rs, re) = `type[|field...]`: a shape the table may learn
  * when its type is reusable and no field is a |T timestamp (those lines are JS's alone). */
 static int may_learn(const uint8_t *rs, const uint8_t *re) {
-  const uint8_t *te = rs;
-  while (te < re && *te != '|') te++;
+  const uint8_t *te = find_byte(rs, re, '|');
   if (!reusable_type(rs, te)) return 0;
-  for (const uint8_t *f = te + 1; f < re;) {
+  for (const uint8_t *f = te + 1; f < re; f = find_byte(f, re, '|') + 1)
     if (*f == 'T') return 0;
-    f = memchr(f, '|', (size_t)(re - f));
-    if (!f) break;
-    f++;
-  }
   return 1;
 }
 
@@ -429,7 +423,6 @@ size_t preparse_datagram(preparser_t *p, const uint8_t *buf, size_t len, uint8_t
       ln->candidate = 0;
       const uint8_t *colon = name_end(line, le);
       if (colon >= le || *colon != ':' || colon == line) continue;
-      // the value and the type are a few bytes: a loop beats a call to memchr
       const uint8_t *p1 = find_byte(colon + 1, le, '|');
       if (p1 >= le) continue;
       // the type and fields are checked only when the shape is new (intern, may_learn)

@@ -81,7 +81,7 @@ export class ChunkPool {
   /** Returns the chunks of `s` to the pool (their samples are no longer needed). */
   give(s: SampleChunks): void {
     for (const c of s.chunks) {
-      this.#free[Math.log2(c.length / FIRST_CHUNK)]?.push(c);
+      this.#freeList(c.length).push(c);
       this.#freeSamples += c.length;
       this.#inUse -= c.length;
     }
@@ -108,14 +108,18 @@ export class ChunkPool {
     this.#peak = this.#inUse;
   }
 
-  /** Samples held in chunks, in use and free (statistics and tests). */
+  /** Free chunks of `length` samples (a power of two from FIRST_CHUNK to LAST_CHUNK). */
+  #freeList(length: number): Float64Array[] {
+    return this.#free[Math.log2(length / FIRST_CHUNK)] as Float64Array[];
+  }
+
+  /** Samples held in chunks, in use and free (for tests). */
   get held(): { inUse: number; free: number } {
     return { inUse: this.#inUse, free: this.#freeSamples };
   }
 
   #take(length: number): Float64Array {
-    const free = this.#free[Math.log2(length / FIRST_CHUNK)] as Float64Array[];
-    let c = free.pop();
+    let c = this.#freeList(length).pop();
     if (c === undefined) c = uninitialized(length);
     else this.#freeSamples -= length;
     this.#inUse += length;

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeV04Columns } from '../src/intake/trace-decode.ts';
+import { decodeV04Columns } from '../src/agent/traces/decode.ts';
 
 const BURST = fileURLToPath(new URL('./fixtures/trace-burst.mjs', import.meta.url));
 

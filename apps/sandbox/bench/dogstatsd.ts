@@ -11,7 +11,7 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { RECEIVE_BUFFER, type UdpReceiverKind, udpKernelDrops } from '../src/intake/dogstatsd-server.ts';
+import { RECEIVE_BUFFER, type UdpReceiverKind, udpKernelDrops } from '../src/agent/dogstatsd/server.ts';
 import { dogstatsdRig } from '../test/dogstatsd-rig.ts';
 import { KEYS, testSandbox } from '../test/helpers.ts';
 

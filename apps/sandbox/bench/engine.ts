@@ -7,9 +7,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ManualClock } from '../src/clock.ts';
-import { MetricStore } from '../src/metrics/store.ts';
-import { MonitorEngine } from '../src/monitors/engine.ts';
-import { openStore } from '../src/storage/store.ts';
+import { MetricStore } from '../src/backend/metrics/store.ts';
+import { MonitorEngine } from '../src/backend/monitors/engine.ts';
+import { openStore } from '../src/backend/db/store.ts';
 
 const MONITORS = 1000;
 const HOSTS = 2;

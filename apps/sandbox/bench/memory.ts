@@ -10,9 +10,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@dd-challenge/config';
-import { Checkpoint } from '../src/metrics/checkpoint.ts';
-import { newSketch } from '../src/metrics/sketch.ts';
-import { normalizeTags } from '../src/metrics/store.ts';
+import { Checkpoint } from '../src/backend/metrics/checkpoint.ts';
+import { newSketch } from '../src/backend/metrics/sketch.ts';
+import { normalizeTags } from '../src/backend/metrics/store.ts';
 import { startSandbox } from '../src/sandbox.ts';
 
 // `pnpm sandbox` is `NAME=value ... node --flag ... src/main.ts`: this run must have the same.

@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
-import type { UdpReceiverKind } from '../src/intake/dogstatsd-server.ts';
+import type { UdpReceiverKind } from '../src/agent/dogstatsd/server.ts';
 import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 

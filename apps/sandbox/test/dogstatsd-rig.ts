@@ -2,13 +2,13 @@
 // tests and the benchmark that drive the UDP server without a whole sandbox).
 import pino from 'pino';
 import type { Clock } from '../src/clock.ts';
-import { DogStatsDParser } from '../src/intake/dogstatsd-parser.ts';
-import { startDogStatsD } from '../src/intake/dogstatsd-server.ts';
-import { IntakeBus } from '../src/intake/events.ts';
-import { IntakeStats } from '../src/intake/stats.ts';
-import { Aggregator, type AggregatorOptions } from '../src/metrics/aggregator.ts';
-import { HostRegistry } from '../src/metrics/hosts.ts';
-import { MetricStore } from '../src/metrics/store.ts';
+import { DogStatsDParser } from '../src/agent/dogstatsd/parser.ts';
+import { startDogStatsD } from '../src/agent/dogstatsd/server.ts';
+import { IntakeBus } from '../src/agent/dogstatsd/events.ts';
+import { IntakeStats } from '../src/agent/stats.ts';
+import { Aggregator, type AggregatorOptions } from '../src/agent/dogstatsd/aggregator.ts';
+import { HostRegistry } from '../src/backend/hosts.ts';
+import { MetricStore } from '../src/backend/metrics/store.ts';
 
 export function dogstatsdRig(
   options: { clock?: Clock; host?: string; tags?: string[]; aggregator?: AggregatorOptions } = {},

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const MODULE = fileURLToPath(new URL('../src/intake/heap-release.ts', import.meta.url));
+const MODULE = fileURLToPath(new URL('../src/agent/heap-release.ts', import.meta.url));
 
 /** In a node launched with `flags`: RSS after a burst of old-space garbage and plain full GCs, then after releaseFreeHeapPages(). */
 function burstThenRelease(flags: string[]): { released: boolean; before: number; after: number } {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@dd-challenge/dev-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChecks } from '../src/checks/index.ts';
-import { PostgresCheck } from '../src/checks/postgres-check.ts';
-import { readPostgresConf } from '../src/checks/postgres-conf.ts';
+import { startChecks } from '../src/agent/checks/index.ts';
+import { PostgresCheck } from '../src/agent/checks/postgres-check.ts';
+import { readPostgresConf } from '../src/agent/checks/postgres-conf.ts';
 import { HOST, testSandbox } from './helpers.ts';
 
 const REAL = 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { decodeV04, decodeV04Columns } from '../src/intake/trace-decode.ts';
+import { decodeV04, decodeV04Columns } from '../src/agent/traces/decode.ts';
 
 // Its own file: the decoder's idle timer is module state, armed by the first decode, which must
 // happen under fake timers here.

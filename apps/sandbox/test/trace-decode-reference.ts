@@ -2,7 +2,7 @@ import { Unpackr } from 'msgpackr';
 
 // The msgpackr-based decoder the intake used before its own (src/intake/trace-decode.ts): kept
 // as the reference the new decoder's output is compared with (test/trace-decode.test.ts).
-import { type Span, TraceDecodeError } from '../src/intake/trace-span.ts';
+import { type Span, TraceDecodeError } from '../src/agent/traces/span.ts';
 
 // The Agent's normaliser defaults (pkg/trace/traceutil/normalize.go).
 const DEFAULT_SERVICE = 'unnamed-service';

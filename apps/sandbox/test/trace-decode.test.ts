@@ -5,9 +5,9 @@ import { encode } from '@msgpack/msgpack';
 import { Packr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureDdTracePayloads } from '../bench/capture-traces.ts';
-import { decodeV04, decodeV05 } from '../src/intake/trace-decode.ts';
-import { keyLimits } from '../src/intake/trace-keys.ts';
-import { type Span, TraceDecodeError } from '../src/intake/trace-span.ts';
+import { decodeV04, decodeV05 } from '../src/agent/traces/decode.ts';
+import { keyLimits } from '../src/agent/traces/keys.ts';
+import { type Span, TraceDecodeError } from '../src/agent/traces/span.ts';
 import { referenceDecodeV04, referenceDecodeV05 } from './trace-decode-reference.ts';
 
 // Hand-made msgpack, one function per wire type, so each type the decoder reads is named.

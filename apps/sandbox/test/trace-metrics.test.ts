@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeV04Columns } from '../src/intake/trace-decode.ts';
-import { TraceMetrics } from '../src/intake/trace-metrics.ts';
-import { HostRegistry } from '../src/metrics/hosts.ts';
-import { Metrics } from '../src/metrics/metrics.ts';
+import { decodeV04Columns } from '../src/agent/traces/decode.ts';
+import { TraceMetrics } from '../src/agent/traces/trace-metrics.ts';
+import { HostRegistry } from '../src/backend/hosts.ts';
+import { Metrics } from '../src/backend/metrics/metrics.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trace-metrics-'));
 const now = 1_764_000_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Span } from '../src/intake/trace-span.ts';
-import { TraceStore } from '../src/intake/trace-store.ts';
+import type { Span } from '../src/agent/traces/span.ts';
+import { TraceStore } from '../src/agent/traces/store.ts';
 
 function span(over: Partial<Span>): Span {
   return {

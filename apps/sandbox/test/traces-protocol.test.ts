@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../src/intake/trace-server.ts';
+import { MAX_REQUEST_BYTES } from '../src/agent/traces/server.ts';
 import { testSandbox, until } from './helpers.ts';
 
 const BIG_ID = 18_446_744_073_709_551_615n; // 2^64 - 1

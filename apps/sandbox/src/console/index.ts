@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.ts';
-import type { ApiPart } from '../http/api-server.ts';
+import type { ApiPart } from '../backend/api/server.ts';
 import { assetRoutes } from './assets.ts';
 import { dataRoutes } from './data.ts';
 import { html, page } from './html.ts';

@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { ManualClock } from '../src/clock.ts';
+import { openStore } from '../src/backend/db/store.ts';
 import { MetricStore } from '../src/backend/metrics/store.ts';
 import { MonitorEngine } from '../src/backend/monitors/engine.ts';
-import { openStore } from '../src/backend/db/store.ts';
+import { ManualClock } from '../src/clock.ts';
 
 const MONITORS = 1000;
 const HOSTS = 2;

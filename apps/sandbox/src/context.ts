@@ -1,8 +1,8 @@
 import type { Config } from '@dd-challenge/config';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
 import type { AgentState } from './agent/index.ts';
 import type { Store } from './backend/db/store.ts';
+import type { Clock } from './clock.ts';
 
 /**
  * What the parts of the sandbox share, made once by startSandbox and handed to each part.

@@ -2,15 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { hostname as machineName } from 'node:os';
 import type { Config } from '@dd-challenge/config';
 import { type Logger, pino } from 'pino';
+import type { UdpReceiverKind } from './agent/dogstatsd/server.ts';
+import { agentApi, agentState, startAgent } from './agent/index.ts';
 import { datadogApi } from './backend/api/resources.ts';
+import { type ApiPart, buildApiServer } from './backend/api/server.ts';
+import { openStore } from './backend/db/store.ts';
+import { type MonitorEngine, monitorRoutes, startMonitorEngine } from './backend/monitors/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
 import { consoleRoutes } from './console/index.ts';
 import type { SandboxContext } from './context.ts';
-import { type ApiPart, buildApiServer } from './backend/api/server.ts';
-import { agentApi, agentState, startAgent } from './agent/index.ts';
-import type { UdpReceiverKind } from './agent/dogstatsd/server.ts';
-import { type MonitorEngine, monitorRoutes, startMonitorEngine } from './backend/monitors/index.ts';
-import { openStore } from './backend/db/store.ts';
 
 export interface SandboxOptions {
   readonly config: Config;

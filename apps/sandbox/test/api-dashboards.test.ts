@@ -1,7 +1,7 @@
 import { v1 } from '@datadog/datadog-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiTestSandbox, apiFailure, startApiTestSandbox } from './support/api-sandbox.ts';
 import { slugOf } from '../src/backend/api/dashboards/build.ts';
+import { type ApiTestSandbox, apiFailure, startApiTestSandbox } from './support/api-sandbox.ts';
 
 describe('dashboards API through the official client', () => {
   let t: ApiTestSandbox;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v1, v2 } from '@datadog/datadog-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiTestSandbox, apiFailure, startApiTestSandbox } from './support/api-sandbox.ts';
 import { mentionsOf } from '../src/backend/api/events/mentions.ts';
+import { type ApiTestSandbox, apiFailure, startApiTestSandbox } from './support/api-sandbox.ts';
 
 describe('events, mentions and graph snapshots through the official client', () => {
   let t: ApiTestSandbox;

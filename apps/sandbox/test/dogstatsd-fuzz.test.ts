@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DogStatsDParser } from '../src/agent/dogstatsd/parser.ts';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
-import { DogStatsDParser } from '../src/agent/dogstatsd/parser.ts';
 import { testSandbox, until } from './helpers.ts';
 
 const BUCKET = 1_795_000_100;

@@ -5,9 +5,9 @@
 // written at the flush must be the same, in the same order.
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
+import type { UdpReceiverKind } from '../src/agent/dogstatsd/server.ts';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
-import type { UdpReceiverKind } from '../src/agent/dogstatsd/server.ts';
 import { dogstatsdRig } from './dogstatsd-rig.ts';
 import { until } from './helpers.ts';
 

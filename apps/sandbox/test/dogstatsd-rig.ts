@@ -1,14 +1,14 @@
 // A DogStatsD parser on its own store, aggregator and counters, as the sandbox wires them (for
 // tests and the benchmark that drive the UDP server without a whole sandbox).
 import pino from 'pino';
-import type { Clock } from '../src/clock.ts';
+import { Aggregator, type AggregatorOptions } from '../src/agent/dogstatsd/aggregator.ts';
+import { IntakeBus } from '../src/agent/dogstatsd/events.ts';
 import { DogStatsDParser } from '../src/agent/dogstatsd/parser.ts';
 import { startDogStatsD } from '../src/agent/dogstatsd/server.ts';
-import { IntakeBus } from '../src/agent/dogstatsd/events.ts';
 import { IntakeStats } from '../src/agent/stats.ts';
-import { Aggregator, type AggregatorOptions } from '../src/agent/dogstatsd/aggregator.ts';
 import { HostRegistry } from '../src/backend/hosts.ts';
 import { MetricStore } from '../src/backend/metrics/store.ts';
+import type { Clock } from '../src/clock.ts';
 
 export function dogstatsdRig(
   options: { clock?: Clock; host?: string; tags?: string[]; aggregator?: AggregatorOptions } = {},

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Checkpoint } from '../src/backend/metrics/checkpoint.ts';
 import { histogramStats } from '../src/agent/dogstatsd/histogram.ts';
-import { BINS_PER_BLOCK, DistributionSeries, POINTS_PER_BLOCK, Series } from '../src/backend/metrics/series.ts';
+import { Checkpoint } from '../src/backend/metrics/checkpoint.ts';
+import {
+  BINS_PER_BLOCK,
+  DistributionSeries,
+  POINTS_PER_BLOCK,
+  Series,
+} from '../src/backend/metrics/series.ts';
 import { compactSketch, mergeSketches, newSketch } from '../src/backend/metrics/sketch.ts';
 import { MetricStore } from '../src/backend/metrics/store.ts';
 

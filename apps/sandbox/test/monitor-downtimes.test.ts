@@ -1,7 +1,7 @@
 import type { v2 } from '@datadog/datadog-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromWall } from '../src/backend/downtimes/timezone.ts';
 import type { CalendarWindow } from '../src/backend/downtimes/calendar.ts';
+import { fromWall } from '../src/backend/downtimes/timezone.ts';
 import type { PreviewResult } from '../src/backend/monitors/preview.ts';
 import { type Harness, startHarness } from './support/monitor-harness.ts';
 

@@ -1,19 +1,19 @@
 import type { Config } from '@dd-challenge/config';
 import type { FastifyInstance } from 'fastify';
-import { type CheckStatus, startChecks } from './checks/index.ts';
-import type { SandboxContext } from '../context.ts';
+import { queryRoute } from '../backend/api/metrics/query.ts';
+import { seriesRoutes } from '../backend/api/metrics/series.ts';
 import { inspectRoutes } from '../backend/api/sandbox/inspect.ts';
 import { HostRegistry } from '../backend/hosts.ts';
 import { Metrics } from '../backend/metrics/metrics.ts';
-import { queryRoute } from '../backend/api/metrics/query.ts';
-import { seriesRoutes } from '../backend/api/metrics/series.ts';
+import type { SandboxContext } from '../context.ts';
+import { type CheckStatus, startChecks } from './checks/index.ts';
+import { IntakeBus } from './dogstatsd/events.ts';
 import { DogStatsDParser } from './dogstatsd/parser.ts';
 import { startDogStatsD, type UdpReceiverKind } from './dogstatsd/server.ts';
-import { IntakeBus } from './dogstatsd/events.ts';
 import { IntakeStats } from './stats.ts';
-import { TraceMetrics } from './traces/trace-metrics.ts';
 import { startTraceServer } from './traces/server.ts';
 import { TraceStore } from './traces/store.ts';
+import { TraceMetrics } from './traces/trace-metrics.ts';
 
 /** What the Agent side adds to SandboxContext. */
 export interface AgentState {

@@ -4,8 +4,8 @@
  * same-origin data route so the browser never holds a key. Works offline.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SandboxContext } from '../context.ts';
 import type { ApiPart } from '../backend/api/server.ts';
+import type { SandboxContext } from '../context.ts';
 import { assetRoutes } from './assets.ts';
 import { dataRoutes } from './data.ts';
 import { html, page } from './html.ts';

@@ -1,10 +1,10 @@
 import type { DDSketch } from '@datadog/sketches-js';
+import { compactSketch, newSketch } from '../../backend/metrics/sketch.ts';
+import type { MetricStore } from '../../backend/metrics/store.ts';
 import { grown } from '../../typed-arrays.ts';
 import { histogramStats } from './histogram.ts';
 import { ChunkPool, noSamples, type SampleChunks } from './sample-chunks.ts';
 import { SampleLog } from './sample-log.ts';
-import { compactSketch, newSketch } from '../../backend/metrics/sketch.ts';
-import type { MetricStore } from '../../backend/metrics/store.ts';
 
 /** DogStatsD metric types: c g ms h s d. */
 export type MetricKind = 'count' | 'gauge' | 'timing' | 'histogram' | 'set' | 'distribution';

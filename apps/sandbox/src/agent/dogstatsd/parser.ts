@@ -1,10 +1,10 @@
-import type { Clock } from '../../clock.ts';
-import type { Aggregator, MetricContext, MetricKind } from './aggregator.ts';
 import { enrichTags, type HostRegistry } from '../../backend/hosts.ts';
 import type { MetricStore } from '../../backend/metrics/store.ts';
+import type { Clock } from '../../clock.ts';
 import { grown } from '../../typed-arrays.ts';
-import type { IntakeBus, IntakeEvent, ServiceCheck } from './events.ts';
 import type { IntakeStats } from '../stats.ts';
+import type { Aggregator, MetricContext, MetricKind } from './aggregator.ts';
+import type { IntakeBus, IntakeEvent, ServiceCheck } from './events.ts';
 
 const NL = 10;
 const CR = 13;

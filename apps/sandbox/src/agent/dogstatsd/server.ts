@@ -3,10 +3,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { IntakeStats } from '../stats.ts';
 import { isIpLiteral, type NativeListener, nativeListener } from './native.ts';
 import { type DogStatsDParser, MAX_SHAPES } from './parser.ts';
 import { CTL, REC, type ReceiverData, type ReceiverMessage, WRAP } from './receiver.ts';
-import type { IntakeStats } from '../stats.ts';
 
 export interface DogStatsDServer {
   readonly host: string;

@@ -8,9 +8,9 @@ import { IdleRelease } from '../idle-release.ts';
 import type { IntakeStats } from '../stats.ts';
 import { type DecodedBatch, decodeV04Columns, decodeV05Columns } from './decode.ts';
 import { type KeySet, keySets } from './keys.ts';
-import type { TraceMetrics } from './trace-metrics.ts';
 import { SPAN_STRS, TraceDecodeError } from './span.ts';
 import type { TraceStore } from './store.ts';
+import type { TraceMetrics } from './trace-metrics.ts';
 
 /** The trace-agent's default receiver limit (apm_config.max_payload_size, 25 MiB). */
 export const MAX_REQUEST_BYTES = 25 * 1024 * 1024;

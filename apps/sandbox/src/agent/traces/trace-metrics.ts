@@ -1,8 +1,8 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { Clock } from '../../clock.ts';
 import { enrichTags } from '../../backend/hosts.ts';
 import type { Metrics } from '../../backend/metrics/metrics.ts';
 import { compactSketch, newSketch } from '../../backend/metrics/sketch.ts';
+import type { Clock } from '../../clock.ts';
 import type { DecodedBatch } from './decode.ts';
 import { type KeySet, keySets } from './keys.ts';
 import { SPAN_STRS } from './span.ts';

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../../context.ts';
-import type { ApiPart } from './server.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
 import { registerDowntimeRoutes } from './downtimes/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { HttpError } from './http.ts';
 import { registerMonitorRoutes } from './monitors/routes.ts';
 import { registerRoleRoutes } from './roles/routes.ts';
+import type { ApiPart } from './server.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 
 /** JSON bodies; an empty body (DELETE with a JSON content type) reads as none, like Datadog. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { downtimeCalendar, formatInZone } from './calendar.ts';
 import { downtimeRecord, weekends, weeknights } from '../../../test/support/downtimes.ts';
+import { downtimeCalendar, formatInZone } from './calendar.ts';
 
 const span = (from: string, to: string) =>
   downtimeCalendar([weeknights, weekends], Date.parse(from), Date.parse(to)).map(

@@ -2,9 +2,10 @@
  * The downtime calendar: the concrete muted windows of the coming days, each written in its
  * downtime's own timezone (recurring: the schedule's; one-time: display_timezone) and in UTC.
  */
+
+import type { DowntimeRecord } from '../db/types.ts';
 import { downtimeWindows } from './schedule.ts';
 import { toWall } from './timezone.ts';
-import type { DowntimeRecord } from '../db/types.ts';
 
 export interface CalendarWindow {
   readonly downtime_id: string;

@@ -5,10 +5,10 @@ import type {
   SeriesSource,
 } from '@dd-challenge/metric-query';
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.ts';
 import { Aggregator } from '../../agent/dogstatsd/aggregator.ts';
-import { Checkpoint } from './checkpoint.ts';
+import type { Clock } from '../../clock.ts';
 import { enrichTags, type HostRegistry } from '../hosts.ts';
+import { Checkpoint } from './checkpoint.ts';
 import type { MergeMode, SeriesType } from './series.ts';
 import { MetricStore, type MetricSummary } from './store.ts';
 

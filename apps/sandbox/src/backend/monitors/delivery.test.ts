@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink.ts';
 import { openStore, type Store } from '../db/index.ts';
 import { Delivery, type WebhookPayload } from './delivery.ts';
-import { type SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink.ts';
 
 const log = pino({ level: 'silent' });
 const now = () => Date.UTC(2026, 10, 24, 20, 0, 0);

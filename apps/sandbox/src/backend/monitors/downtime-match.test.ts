@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { downtimeRecord, NY, weekends, weeknights } from '../../../test/support/downtimes.ts';
 import { fromWall } from '../downtimes/timezone.ts';
 import { activeAt, covers, edgesBetween, endNotifies, mutingAt } from './downtime-match.ts';
-import { downtimeRecord, NY, weekends, weeknights } from '../../../test/support/downtimes.ts';
 
 /** A New York wall time as an instant. */
 const ny = (wall: string) => fromWall(Date.parse(`${wall}Z`), NY);

@@ -3,10 +3,11 @@
  * one implementation for `status` and for muting): which downtime mutes a group now, which
  * windows started or ended between two evaluations, and whether an end re-notifies.
  */
+
+import type { DowntimeRecord } from '../db/types.ts';
 import { appliesToMonitor, type MonitorRef } from '../downtimes/match.ts';
 import { type DowntimeWindow, downtimeWindows } from '../downtimes/schedule.ts';
 import { scopeMatches } from '../downtimes/scope.ts';
-import type { DowntimeRecord } from '../db/types.ts';
 import type { GroupStatus } from './state.ts';
 
 export type { MonitorRef } from '../downtimes/match.ts';

@@ -12,12 +12,7 @@ import type { SeriesSource } from '@dd-challenge/metric-query';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { Store } from '../db/store.ts';
-import type {
-  MonitorGroupState,
-  MonitorStateWrite,
-  MonitorTransition,
-  StoredMonitor,
-} from '../db/types.ts';
+import type { MonitorGroupState, MonitorStateWrite, MonitorTransition, StoredMonitor } from '../db/types.ts';
 import { compileMonitor, EVALUATED_TYPES } from './definition.ts';
 import type { Delivery } from './delivery.ts';
 import { DowntimeSet } from './downtime-match.ts';

@@ -7,8 +7,8 @@ import type { SandboxContext } from '../../context.ts';
 import { Delivery } from './delivery.ts';
 import { MonitorEngine } from './engine.ts';
 
-export { type CycleReport, MonitorEngine } from './engine.ts';
 export { monitorRoutes } from '../api/sandbox/monitors.ts';
+export { type CycleReport, MonitorEngine } from './engine.ts';
 
 /**
  * Creates the engine over ctx.metrics and ctx.store, with delivery per the configuration, and

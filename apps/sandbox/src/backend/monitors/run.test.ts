@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MetricStore } from '../metrics/store.ts';
+import { downtimeRecord } from '../../../test/support/downtimes.ts';
 import type { DowntimeRecord } from '../db/types.ts';
+import { MetricStore } from '../metrics/store.ts';
 import { cadenceFor, compileMonitor, type MonitorDefinition } from './definition.ts';
 import { DowntimeSet } from './downtime-match.ts';
 import { type PreviewResult, replay } from './preview.ts';
-import { downtimeRecord } from '../../../test/support/downtimes.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 15, 0, 0);

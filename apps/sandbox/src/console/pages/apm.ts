@@ -1,7 +1,8 @@
 /** APM: services -> resources (hits, errors, p50/p95) -> recent traces -> one trace's waterfall. */
-import type { SandboxContext } from '../../context.ts';
+
 import type { Span } from '../../agent/traces/span.ts';
 import { rootOf, type StoredTrace } from '../../agent/traces/store.ts';
+import type { SandboxContext } from '../../context.ts';
 import { durationNs, type Html, html, page, utc } from '../html.ts';
 
 const SERVICE_COLORS = ['#632ca6', '#3d8ee0', '#e89a00', '#3ea36b', '#e0457b', '#00a3a3', '#8a5cd6'];

@@ -1,7 +1,7 @@
 /** Dashboards: the list, and one dashboard rendered from its stored widget definitions. */
 import { searchMonitors } from '../../backend/api/monitors/search.ts';
-import type { SandboxContext } from '../../context.ts';
 import type { Json, JsonObject } from '../../backend/db/types.ts';
+import type { SandboxContext } from '../../context.ts';
 import { type Html, html, page, raw, statusBadge } from '../html.ts';
 
 const WEEK_S = 7 * 86_400;

@@ -1,10 +1,10 @@
 /** Downtimes: the list and a calendar of the next 7 days' muted windows. */
 import { downtimeResource } from '../../backend/api/downtimes/build.ts';
-import { toWall } from '../../backend/downtimes/timezone.ts';
 import { sandboxUser } from '../../backend/api/user.ts';
-import type { SandboxContext } from '../../context.ts';
-import { downtimeCalendar } from '../../backend/downtimes/calendar.ts';
 import type { DowntimeRecord, JsonObject } from '../../backend/db/types.ts';
+import { downtimeCalendar } from '../../backend/downtimes/calendar.ts';
+import { toWall } from '../../backend/downtimes/timezone.ts';
+import type { SandboxContext } from '../../context.ts';
 import { type Html, html, page, statusBadge, utc } from '../html.ts';
 
 const DAY = 86_400_000;

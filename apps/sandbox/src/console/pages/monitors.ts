@@ -1,7 +1,7 @@
 /** Monitors: the list with state, and one monitor's page (query, thresholds, timeline, notifications, preview). */
 import { format, parseMonitorQuery } from '@dd-challenge/metric-query';
-import type { SandboxContext } from '../../context.ts';
 import type { JsonObject, MonitorStatus, MonitorTransition, StoredMonitor } from '../../backend/db/types.ts';
+import type { SandboxContext } from '../../context.ts';
 import { type Html, html, page, statusBadge, utc } from '../html.ts';
 
 const STATUS_COLORS: Record<string, string> = {

@@ -7,11 +7,16 @@ import type {
   MonitorIdentifier,
   Recurrence,
 } from '../../db/types.ts';
-import { badRequest, isoMicros } from '../http.ts';
-import type { SandboxUser } from '../user.ts';
-import { currentOrNextWindow, downtimeStatus, parseDuration, rruleProblem } from '../../downtimes/schedule.ts';
+import {
+  currentOrNextWindow,
+  downtimeStatus,
+  parseDuration,
+  rruleProblem,
+} from '../../downtimes/schedule.ts';
 import { parseScope } from '../../downtimes/scope.ts';
 import { formatLocal, isTimeZone, parseLocal, toWall } from '../../downtimes/timezone.ts';
+import { badRequest, isoMicros } from '../http.ts';
+import type { SandboxUser } from '../user.ts';
 
 const DEFAULT_END_STATES = ['alert', 'no data', 'warn'];
 const DEFAULT_END_TYPES = ['expired'];

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../../../context.ts';
 import type { JsonObject } from '../../db/types.ts';
+import { appliesToMonitor } from '../../downtimes/match.ts';
+import { currentOrNextWindow, downtimeStatus } from '../../downtimes/schedule.ts';
+import { groupTags, scopeMatches } from '../../downtimes/scope.ts';
 import { badRequest, methodNotAllowed, notFound, queryBool, queryInt, queryString } from '../http.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
 import { downtimeResource, newDowntime, updatedDowntime, userResource } from './build.ts';
-import { appliesToMonitor } from '../../downtimes/match.ts';
-import { currentOrNextWindow, downtimeStatus } from '../../downtimes/schedule.ts';
-import { groupTags, scopeMatches } from '../../downtimes/scope.ts';
 
 type Params = { downtime_id: string };
 type Query = Record<string, string | string[] | undefined>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import { rootOf, type StoredTrace } from '../../../agent/traces/store.ts';
+import type { SandboxContext } from '../../../context.ts';
 
 function traceSummary(t: StoredTrace) {
   const root = rootOf(t);

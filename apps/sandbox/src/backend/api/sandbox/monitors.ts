@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../../../context.ts';
-import type { ApiPart } from '../server.ts';
 import { downtimeCalendar } from '../../downtimes/calendar.ts';
 import type { MonitorDefinition } from '../../monitors/definition.ts';
 import type { MonitorEngine } from '../../monitors/engine.ts';
 import { previewMonitor } from '../../monitors/preview.ts';
+import type { ApiPart } from '../server.ts';
 
 const DAY = 86_400_000;
 

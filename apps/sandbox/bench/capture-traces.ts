@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeV04Columns } from '../src/agent/traces/decode.ts';
+import { decode } from '@msgpack/msgpack';
 
 const BURST = fileURLToPath(new URL('./fixtures/trace-burst.mjs', import.meta.url));
 
@@ -24,7 +24,7 @@ export async function captureDdTracePayloads(
     req.on('end', () => {
       if (req.url?.startsWith('/v0.4/traces')) {
         const body = Buffer.concat(chunks);
-        const spans = decodeV04Columns(body).spans;
+        const spans = (decode(body, { useBigInt64: true }) as unknown[][]).reduce((n, t) => n + t.length, 0);
         if (spans > 0) {
           writeFileSync(join(dir, `${String(payloads.length).padStart(4, '0')}.msgpack`), body);
           payloads.push({ body, spans });
@@ -53,11 +53,4 @@ export async function captureDdTracePayloads(
   });
   server.close();
   return payloads;
-}
-
-// As a script (bench/memory.ts runs it in a child so the capture's garbage stays out of the
-// measured process): node capture-traces.ts <dir> [seconds]
-if (import.meta.main) {
-  const payloads = await captureDdTracePayloads(process.argv[2] as string, Number(process.argv[3] ?? 2));
-  process.stdout.write(`${JSON.stringify({ payloads: payloads.length })}\n`);
 }

@@ -4,16 +4,9 @@ import type { SandboxContext } from '../../context.ts';
 import { HostCheck } from './host-check.ts';
 import { PostgresCheck } from './postgres-check.ts';
 import { readPostgresConf } from './postgres-conf.ts';
+import type { CheckStatus } from './status.ts';
 
-/** What /sandbox/checks shows per check instance. */
-export interface CheckStatus {
-  readonly name: string;
-  readonly intervalSeconds: number;
-  lastRun: string | undefined;
-  status: 'ok' | 'error' | 'pending';
-  message: string;
-  samples: number;
-}
+export type { CheckStatus } from './status.ts';
 
 export interface ChecksOptions {
   /** Default: <repo>/infra/agent/conf.d/postgres.d/conf.yaml. */

@@ -4,9 +4,10 @@
  */
 import { isAnomalous } from './anomalies.ts';
 import type { Comparator, MonitorQuery, TimeAggregation } from './ast.ts';
-import { type EvalSeries, evalExpr } from './evaluate.ts';
+import { evalExpr } from './evaluate.ts';
 import { MAX_UNIX_SECONDS, variablesOf } from './query.ts';
 import type { Grid } from './rollup.ts';
+import type { EvalSeries } from './series.ts';
 import type { SeriesSource } from './source.ts';
 
 export interface MonitorGroup {

@@ -1,6 +1,7 @@
 /** Datadog's `GET /api/v1/query` response body, built from evaluated series. */
-import type { Evaluated } from './evaluate.ts';
+
 import type { Grid } from './rollup.ts';
+import type { Evaluated } from './series.ts';
 
 export type Point = [number, number | null];
 
@@ -36,13 +37,9 @@ export interface QueryResponse {
   readonly message: string;
 }
 
-/**
- * `[ms, v]`, or `[ms, null]` where v is not finite. Two literals on purpose: V8 tracks element
- * kinds per allocation site, so one literal that sometimes holds null would make every band
- * point a generic array with both numbers boxed (two more heap objects per point).
- */
+/** `[ms, v]`, or `[ms, null]` where v is not finite (a band without enough history). */
 function bandPoint(ms: number, v: number): Point {
-  return Number.isFinite(v) ? [ms, v] : [ms, null];
+  return [ms, Number.isFinite(v) ? v : null];
 }
 
 /** Builds the response for `query` over [from, to] (UNIX seconds). */
@@ -70,32 +67,18 @@ export function buildResponse(
           },
         ];
   const series = list.map((s): QuerySeries => {
-    // Sized up front: a week of 10 s points is 60,480 entries per array.
-    let count = 0;
-    for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i]!)) count++;
-    const pointlist: Point[] = new Array(count);
-    const upper: Point[] = s.bands ? new Array(count) : [];
-    const lower: Point[] = s.bands ? new Array(count) : [];
-    const values = s.values;
-    let k = 0;
-    if (s.bands) {
-      const { upper: up, lower: lo } = s.bands;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        if (!Number.isFinite(v)) continue;
-        const ms = (grid.start + i * grid.interval) * 1000;
-        pointlist[k] = [ms, v];
-        upper[k] = bandPoint(ms, up[i]!);
-        lower[k] = bandPoint(ms, lo[i]!);
-        k++;
+    const pointlist: Point[] = [];
+    const upper: Point[] = [];
+    const lower: Point[] = [];
+    s.values.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      const ms = (grid.start + i * grid.interval) * 1000;
+      pointlist.push([ms, v]);
+      if (s.bands) {
+        upper.push(bandPoint(ms, s.bands.upper[i]!));
+        lower.push(bandPoint(ms, s.bands.lower[i]!));
       }
-    } else {
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        if (!Number.isFinite(v)) continue;
-        pointlist[k++] = [(grid.start + i * grid.interval) * 1000, v];
-      }
-    }
+    });
     const first = pointlist[0]?.[0] ?? grid.start * 1000;
     const last = pointlist[pointlist.length - 1]?.[0] ?? grid.start * 1000;
     return {

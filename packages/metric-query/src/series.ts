@@ -33,8 +33,6 @@ export interface EvalContext {
   readonly minInterval?: number;
 }
 
-/** Evaluates an expression over [from, to] (UNIX seconds, inclusive). */
-
 /** Applies f to every point (or to a scalar) and relabels each series. */
 export function mapEvaluated(r: Evaluated, f: (x: number) => number, text: (s: string) => string): Evaluated {
   if (r.kind === 'scalar') return { kind: 'scalar', value: f(r.value) };

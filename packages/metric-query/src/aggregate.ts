@@ -37,6 +37,28 @@ export function percentileOf(agg: string): number | undefined {
   return m ? Number(m[1]) / 100 : undefined;
 }
 
+/** One bucket's values of several series (at least one) into one value. */
+function combine(xs: number[], method: SpaceAggregator): number {
+  const q = percentileOf(method);
+  if (q !== undefined) {
+    xs.sort((a, b) => a - b);
+    return quantileSorted(xs, xs.length, q);
+  }
+  switch (method) {
+    case 'count':
+      return xs.length;
+    case 'min':
+      return xs.reduce((a, b) => Math.min(b, a));
+    case 'max':
+      return xs.reduce((a, b) => Math.max(b, a));
+    case 'sum':
+      return xs.reduce((a, b) => a + b);
+    default:
+      return xs.reduce((a, b) => a + b) / xs.length;
+  }
+}
+
+/** The series of one group, bucket by bucket, into one series. */
 export function aggregateSpace(
   list: readonly Float64Array[],
   method: SpaceAggregator,
@@ -44,38 +66,15 @@ export function aggregateSpace(
 ): Float64Array {
   const first = list[0];
   if (!first) return new Float64Array(0);
-  const length = first.length;
   if (list.length === 1 && method !== 'count') return first;
-  const present = new Uint8Array(length);
-  for (const s of list) for (let b = 0; b < length; b++) if (!Number.isNaN(s[b]!)) present[b] = 1;
   const inputs = interpolate ? list.map(interpolateGaps) : list;
-  const out = new Float64Array(length).fill(Number.NaN);
-  const q = percentileOf(method);
-  const scratch: number[] = [];
-  for (let b = 0; b < length; b++) {
-    if (!present[b]) continue;
-    let acc = Number.NaN;
-    let n = 0;
-    scratch.length = 0;
-    for (const s of inputs) {
-      const v = s[b]!;
-      if (Number.isNaN(v)) continue;
-      n++;
-      if (q !== undefined) {
-        scratch.push(v);
-        continue;
-      }
-      if (n === 1) acc = v;
-      else if (method === 'sum' || method === 'avg') acc += v;
-      else if (method === 'min') acc = Math.min(v, acc);
-      else if (method === 'max') acc = Math.max(v, acc);
-    }
-    if (n === 0) continue;
-    if (q !== undefined) {
-      scratch.sort((x, y) => x - y);
-      out[b] = quantileSorted(scratch, n, q);
-    } else if (method === 'count') out[b] = n;
-    else out[b] = method === 'avg' ? acc / n : acc;
+  const out = new Float64Array(first.length).fill(Number.NaN);
+  for (let b = 0; b < out.length; b++) {
+    // A bucket where no series has a point of its own stays empty, interpolation or not.
+    if (list.every((s) => Number.isNaN(s[b]!))) continue;
+    const xs: number[] = [];
+    for (const s of inputs) if (!Number.isNaN(s[b]!)) xs.push(s[b]!);
+    out[b] = combine(xs, method);
   }
   return out;
 }

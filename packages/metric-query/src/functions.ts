@@ -148,15 +148,12 @@ function ewma(v: Float64Array, n: number): Float64Array {
 function rollingMedian(v: Float64Array, n: number): Float64Array {
   const half = (n - 1) / 2;
   const out = new Float64Array(v.length).fill(Number.NaN);
-  const idx: number[] = [];
-  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!)) idx.push(i);
-  const w: number[] = [];
-  for (let k = 0; k < idx.length; k++) {
-    w.length = 0;
-    for (let j = Math.max(0, k - half); j <= Math.min(idx.length - 1, k + half); j++) w.push(v[idx[j]!]!);
-    w.sort((a, b) => a - b);
-    out[idx[k]!] = quantileSorted(w, w.length, 0.5);
-  }
+  const reals: number[] = [];
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!)) reals.push(i);
+  reals.forEach((at, k) => {
+    const w = reals.slice(Math.max(0, k - half), k + half + 1).map((i) => v[i]!);
+    out[at] = reduce(w, 'median');
+  });
   return out;
 }
 
@@ -172,26 +169,24 @@ function movingRollup(v: Float64Array, k: number, method: string): Float64Array 
   if (method === 'median') {
     if (k > MAX_MEDIAN_WINDOW)
       throw new Error(`moving_rollup(…, 'median') spans ${k} points; at most ${MAX_MEDIAN_WINDOW}`);
-    const w: number[] = [];
     for (let i = 0; i < v.length; i++) {
       if (Number.isNaN(v[i]!)) continue;
-      w.length = 0;
-      for (let j = Math.max(0, i - k + 1); j <= i; j++) if (!Number.isNaN(v[j]!)) w.push(v[j]!);
+      const w = Array.from(v.subarray(Math.max(0, i - k + 1), i + 1)).filter((x) => !Number.isNaN(x));
       out[i] = reduce(w, 'median');
     }
     return out;
   }
   if (method === 'min' || method === 'max') {
     const better = method === 'min' ? (a: number, b: number) => a <= b : (a: number, b: number) => a >= b;
-    const deque = new Int32Array(v.length);
+    // Indices of the points that can still be the window's best, best first, from `head` on.
+    const deque: number[] = [];
     let head = 0;
-    let tail = 0;
     for (let i = 0; i < v.length; i++) {
-      while (tail > head && deque[head]! <= i - k) head++;
+      while (head < deque.length && deque[head]! <= i - k) head++;
       const x = v[i]!;
       if (Number.isNaN(x)) continue;
-      while (tail > head && better(x, v[deque[tail - 1]!]!)) tail--;
-      deque[tail++] = i;
+      while (deque.length > head && better(x, v[deque[deque.length - 1]!]!)) deque.pop();
+      deque.push(i);
       out[i] = v[deque[head]!]!;
     }
     return out;

@@ -67,24 +67,16 @@ export function lowerBound(times: ArrayLike<number>, t: number): number {
   return lo;
 }
 
-/** The first index with times[i] > t (times ascending). */
-function upperBound(times: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** How each rollup method folds the next point into a bucket's value (avg and count finish at the end). */
+const FOLD: Readonly<Record<RollupMethod, (acc: number, v: number) => number>> = {
+  avg: (acc, v) => acc + v,
+  sum: (acc, v) => acc + v,
+  count: (acc) => acc,
+  min: Math.min,
+  max: Math.max,
+};
 
-/**
- * Rolls one series' points within [from, to] up into the grid's buckets. Times ascend, so the
- * points of a bucket are consecutive: one pass over the points inside [from, to] (found by two
- * binary searches) folds each run into a running value and writes its bucket when the run ends;
- * no per-bucket sums or counts, no second pass.
- */
+/** Rolls one series' points within [from, to] up into the grid's buckets. */
 export function rollupSeries(
   s: SeriesData,
   grid: Grid,
@@ -93,55 +85,21 @@ export function rollupSeries(
   from: number,
   to: number,
 ): Float64Array {
-  const len = grid.length;
-  const out = new Float64Array(len).fill(Number.NaN);
+  const out = new Float64Array(grid.length).fill(Number.NaN);
+  const counts = new Array<number>(grid.length).fill(0);
   const { times, values } = s;
-  const { start, interval } = grid;
   const scale = mode === 'rate-to-count' ? s.interval || 1 : 1;
-  const first = lowerBound(times, from);
-  const end = upperBound(times, to);
-  // Booleans decided once per call: tests on them carry no type feedback, so code optimized
-  // while one method ran does not deoptimize when another arrives.
-  const isAvg = method === 'avg';
-  const isCount = method === 'count';
-  let bucket = -1;
-  let acc = 0;
-  let count = 0;
-  // One tight loop per kind of method: this is the hot path of every graph.
-  if (isAvg || isCount || method === 'sum') {
-    for (let i = first; i < end; i++) {
-      const v = values[i]! * scale;
-      if (Number.isNaN(v)) continue;
-      const b = Math.floor((times[i]! - start) / interval);
-      if (b === bucket) {
-        acc += v;
-        count++;
-        continue;
-      }
-      if (b < 0 || b >= len) continue;
-      if (bucket >= 0) out[bucket] = isAvg ? acc / count : isCount ? count : acc;
-      bucket = b;
-      acc = v;
-      count = 1;
-    }
-    if (bucket >= 0) out[bucket] = isAvg ? acc / count : isCount ? count : acc;
-    return out;
-  }
-  const isMin = method === 'min';
-  for (let i = first; i < end; i++) {
+  const fold = FOLD[method];
+  for (let i = lowerBound(times, from); i < times.length && times[i]! <= to; i++) {
     const v = values[i]! * scale;
     if (Number.isNaN(v)) continue;
-    const b = Math.floor((times[i]! - start) / interval);
-    if (b === bucket) {
-      if (isMin ? v < acc : v > acc) acc = v;
-      continue;
-    }
-    if (b < 0 || b >= len) continue;
-    if (bucket >= 0) out[bucket] = acc;
-    bucket = b;
-    acc = v;
+    const b = Math.floor((times[i]! - grid.start) / grid.interval);
+    if (b < 0 || b >= grid.length) continue;
+    out[b] = counts[b] === 0 ? v : fold(out[b]!, v);
+    counts[b]!++;
   }
-  if (bucket >= 0) out[bucket] = acc;
+  if (method === 'avg') for (let b = 0; b < out.length; b++) out[b]! /= counts[b]!;
+  if (method === 'count') for (let b = 0; b < out.length; b++) if (counts[b]! > 0) out[b] = counts[b]!;
   return out;
 }
 

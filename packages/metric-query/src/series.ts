@@ -51,16 +51,6 @@ export function mapEvaluated(r: Evaluated, f: (x: number) => number, text: (s: s
 /** Values of `src` on another grid: the bucket containing each target bucket's start. */
 export function resample(values: Float64Array, src: Grid, dst: Grid): Float64Array {
   if (src.start === dst.start && src.interval === dst.interval && src.length === dst.length) return values;
-  // Same interval, aligned, inside: a view, no copy (the common trim after a lookback).
-  const offset = (dst.start - src.start) / src.interval;
-  if (
-    src.interval === dst.interval &&
-    Number.isInteger(offset) &&
-    offset >= 0 &&
-    offset + dst.length <= src.length
-  ) {
-    return values.subarray(offset, offset + dst.length);
-  }
   const out = new Float64Array(dst.length).fill(Number.NaN);
   for (let j = 0; j < dst.length; j++) {
     const i = Math.floor((dst.start + j * dst.interval - src.start) / src.interval);

@@ -66,7 +66,7 @@ describe('TraceMetrics', () => {
     ]);
 
   it('counts hits, errors and durations by name, env, service, resource, status, version and host', () => {
-    const tm = new TraceMetrics({ env: 'default-env', hostname: 'h1', hostTags: ['team:x'] });
+    const tm = new TraceMetrics({ env: 'default-env', hostname: 'h1', hostTags: ['team:x', 'env:host-env'] });
     const tagged = { env: 'prod', 'http.status_code': '200', version: '1.2' };
     for (let i = 0; i < 3; i++) tm.add(web(i === 0 ? 1 : 0, tagged), T0 + i * 1000);
     tm.add(web(0, {}), T0 + 5000);

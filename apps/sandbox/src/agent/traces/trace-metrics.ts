@@ -21,7 +21,7 @@ export interface TraceMetricsOptions {
   readonly env: string;
   /** The `host:` tag of every point; none when not given. */
   readonly hostname?: string | undefined;
-  /** Tags of that host (DD_TAGS), added to every point as the Agent does. */
+  /** Tags of that host (DD_TAGS), added to every point as the Agent does, unless the span has that key. */
   readonly hostTags?: readonly string[] | undefined;
 }
 
@@ -71,8 +71,15 @@ export class TraceMetrics {
     if (status !== undefined) tags.push(`http.status_code:${status}`);
     const version = span.meta.version;
     if (version !== undefined) tags.push(`version:${version}`);
-    if (hostname !== undefined) tags.push(`host:${hostname}`, ...hostTags);
-    return [...new Set(tags)].sort();
+    if (hostname !== undefined) {
+      tags.push(`host:${hostname}`);
+      // A host tag gives way to the span's own tag of that key (env:, version:...).
+      for (const t of hostTags) {
+        const key = t.includes(':') ? t.slice(0, t.indexOf(':') + 1) : undefined;
+        if (key ? !tags.some((x) => x.startsWith(key)) : !tags.includes(t)) tags.push(t);
+      }
+    }
+    return tags.sort();
   }
 
   /**

@@ -3,13 +3,11 @@ import { hostname as machineName } from 'node:os';
 import type { Config } from '@dd-challenge/config';
 import { type Logger, pino } from 'pino';
 import type { UdpReceiverKind } from './agent/dogstatsd/server.ts';
-import { agentApi, agentState, startAgent } from './agent/index.ts';
-import { datadogApi } from './backend/api/resources.ts';
-import { type ApiPart, buildApiServer } from './backend/api/server.ts';
+import { agentState, startAgent } from './agent/index.ts';
+import { buildApiServer } from './backend/api/server.ts';
 import { openStore } from './backend/db/store.ts';
-import { type MonitorEngine, monitorRoutes, startMonitorEngine } from './backend/monitors/index.ts';
+import { type MonitorEngine, startMonitorEngine } from './backend/monitors/index.ts';
 import { type Clock, ScaledClock, systemClock } from './clock.ts';
-import { consoleRoutes } from './console/index.ts';
 import type { SandboxContext } from './context.ts';
 
 export interface SandboxOptions {
@@ -84,11 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const monitors = startMonitorEngine(context);
   running.push({ name: 'monitors', close: () => monitors.close() });
 
-  const apiParts: ApiPart[] = [agentApi];
-  apiParts.push(datadogApi);
-  apiParts.push(monitorRoutes(monitors));
-  apiParts.push(consoleRoutes);
-  const api = await buildApiServer(context, apiParts);
+  const api = await buildApiServer({ ...context, monitors });
   await api.listen({ host, port: options.ports?.api ?? config.sandbox.port });
   running.push({ name: 'api', close: () => api.close() });
   const apiAddress = api.server.address();

@@ -1,8 +1,4 @@
 import type { Config } from '@dd-challenge/config';
-import type { FastifyInstance } from 'fastify';
-import { queryRoute } from '../backend/api/metrics/query.ts';
-import { seriesRoutes } from '../backend/api/metrics/series.ts';
-import { inspectRoutes } from '../backend/api/sandbox/inspect.ts';
 import { HostRegistry } from '../backend/hosts.ts';
 import { Metrics } from '../backend/metrics/metrics.ts';
 import type { SandboxContext } from '../context.ts';
@@ -41,13 +37,6 @@ export function agentState(
     traces: new TraceStore(maxSpans),
     intake: { stats: new IntakeStats(), bus: new IntakeBus(), checks: [] },
   };
-}
-
-/** The Agent side's routes on the API port: series intake, query API, /sandbox inspection. */
-export async function agentApi(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
-  await seriesRoutes(app, ctx);
-  queryRoute(app, ctx);
-  inspectRoutes(app, ctx);
 }
 
 export interface RunningAgent {

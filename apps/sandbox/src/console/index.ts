@@ -3,8 +3,8 @@
  * (/dashboard/<id>/<slug>, /monitors/<id>, ...), small ES modules and uPlot for charts, and a
  * same-origin data route so the browser never holds a key. Works offline.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiPart } from '../backend/api/server.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePlugin } from '../backend/api/plugin.ts';
 import type { SandboxContext } from '../context.ts';
 import { assetRoutes } from './assets.ts';
 import { dataRoutes } from './data.ts';
@@ -36,8 +36,8 @@ function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.headers.host ?? request.hostname}`;
 }
 
-/** The console's routes (an ApiPart for startSandbox). */
-export const consoleRoutes: ApiPart = (app: FastifyInstance, ctx: SandboxContext) => {
+/** The console's routes, registered with the API's in backend/api/routes.ts. */
+export const consoleRoutes: RoutePlugin = async (app, { ctx }) => {
   assetRoutes(app);
   dataRoutes(app, ctx);
 

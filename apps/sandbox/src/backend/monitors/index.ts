@@ -1,13 +1,12 @@
 /**
  * The monitor engine part of the sandbox: started by startSandbox, it evaluates metric monitors
- * on the sandbox clock and serves the /sandbox/ preview, history and calendar routes.
+ * on the sandbox clock.
  */
 import { ManualClock } from '../../clock.ts';
 import type { SandboxContext } from '../../context.ts';
 import { Delivery } from './delivery.ts';
 import { MonitorEngine } from './engine.ts';
 
-export { monitorRoutes } from '../api/sandbox/monitors.ts';
 export { type CycleReport, MonitorEngine } from './engine.ts';
 
 /**

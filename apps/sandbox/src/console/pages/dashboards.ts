@@ -1,6 +1,6 @@
 /** Dashboards: the list, and one dashboard rendered from its stored widget definitions. */
-import { searchMonitors } from '../../backend/api/monitors/search.ts';
 import type { Json, JsonObject } from '../../backend/db/types.ts';
+import { findMonitors } from '../../backend/monitors/search.ts';
 import type { SandboxContext } from '../../context.ts';
 import { type Html, html, page, raw, statusBadge } from '../html.ts';
 
@@ -80,10 +80,7 @@ function statusList(ctx: SandboxContext, def: JsonObject): Html {
   if (typeof def.alert_id === 'string' || typeof def.alert_id === 'number') {
     shown = all.filter((m) => String(m.doc.id) === String(def.alert_id));
   } else if (typeof def.query === 'string' && def.query.trim() !== '') {
-    const ids = new Set(
-      list(searchMonitors(all, def.query, 0, 1000).monitors as Json).map((m) => Number(obj(m).id)),
-    );
-    shown = all.filter((m) => ids.has(m.doc.id));
+    shown = findMonitors(all, def.query).slice(0, 1000);
   }
   if (shown.length === 0)
     return html`<p class="empty">No monitor matches <code>${str(def.query)}</code>.</p>`;

@@ -1,8 +1,7 @@
 /** Downtimes: the list and a calendar of the next 7 days' muted windows. */
-import { downtimeResource } from '../../backend/api/downtimes/build.ts';
-import { sandboxUser } from '../../backend/api/user.ts';
-import type { DowntimeRecord, JsonObject } from '../../backend/db/types.ts';
+import type { DowntimeRecord } from '../../backend/db/types.ts';
 import { downtimeCalendar } from '../../backend/downtimes/calendar.ts';
+import { downtimeStatus } from '../../backend/downtimes/schedule.ts';
 import { toWall } from '../../backend/downtimes/timezone.ts';
 import type { SandboxContext } from '../../context.ts';
 import { type Html, html, page, statusBadge, utc } from '../html.ts';
@@ -29,7 +28,6 @@ function target(d: DowntimeRecord): Html {
 export function downtimesPage(ctx: SandboxContext, selected?: string): string {
   const now = ctx.clock.now();
   const downtimes = ctx.store.downtimes.list();
-  const user = sandboxUser(ctx);
   const zone = ctx.config.downtimeTimezone || 'UTC';
   const windows = downtimeCalendar(
     downtimes.filter((d) => d.canceled === null || d.canceled > now),
@@ -56,7 +54,7 @@ export function downtimesPage(ctx: SandboxContext, selected?: string): string {
     });
   const hours = [0, 3, 6, 9, 12, 15, 18, 21];
   const rows = downtimes.map((d) => {
-    const status = String((downtimeResource(d, now, user).attributes as JsonObject).status);
+    const status = downtimeStatus(d, now);
     return html`<tr id="${d.id}" class="${d.id === selected ? 'selected' : ''}"><td><i class="swatch" style="background:${color.get(d.id)}"></i>${statusBadge(status)}</td>
       <td><code>${d.id}</code></td><td><code>${d.scope}</code></td><td>${target(d)}</td><td>${schedule(d)}</td><td>${d.message ?? ''}</td></tr>`;
   });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Json, JsonObject } from '../../db/types.ts';
-import { isoMicros } from '../http.ts';
+import { isoMicros } from '../timestamps.ts';
 import type { SandboxUser } from '../user.ts';
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import type { JsonObject } from '../../db/types.ts';
-import { badRequest, methodNotAllowed, notFound, queryBool, queryInt } from '../http.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import { type Query, queryBool, queryInt } from '../params.ts';
+import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
 import { dashboardDoc, dashboardSummary, newDashboardId, templateVariablesProblem } from './build.ts';
 
 type Params = { dashboard_id: string };
-type Query = Record<string, string | string[] | undefined>;
 
 const missing = (id: string) => notFound(`Dashboard with ID ${id} not found`);
 
@@ -21,7 +21,7 @@ function checkBody(body: unknown): JsonObject {
 }
 
 /** /api/v1/dashboard: create, get, update, delete, list (+ bulk delete and restore). */
-export function registerDashboardRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const dashboardRoutes: RoutePlugin = async (app, { ctx }) => {
   const { dashboards } = ctx.store;
 
   app.post('/api/v1/dashboard', async (request) => {
@@ -88,7 +88,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: SandboxContex
     return { deleted_dashboard_id: id };
   });
   methodNotAllowed(app, '/api/v1/dashboard/:dashboard_id', ['GET', 'PUT', 'DELETE']);
-}
+};
 
 function bulkIds(body: unknown, model: string): string[] {
   const problems = validateBody(body, model, 'v1');

@@ -15,7 +15,8 @@ import {
 } from '../../downtimes/schedule.ts';
 import { parseScope } from '../../downtimes/scope.ts';
 import { formatLocal, isTimeZone, parseLocal, toWall } from '../../downtimes/timezone.ts';
-import { badRequest, isoMicros } from '../http.ts';
+import { badRequest } from '../errors.ts';
+import { isoMicros } from '../timestamps.ts';
 import type { SandboxUser } from '../user.ts';
 
 const DEFAULT_END_STATES = ['alert', 'no data', 'warn'];

@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import type { JsonObject } from '../../db/types.ts';
 import { appliesToMonitor } from '../../downtimes/match.ts';
 import { currentOrNextWindow, downtimeStatus } from '../../downtimes/schedule.ts';
 import { groupTags, scopeMatches } from '../../downtimes/scope.ts';
-import { badRequest, methodNotAllowed, notFound, queryBool, queryInt, queryString } from '../http.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import { type Query, queryBool, queryInt, queryString } from '../params.ts';
+import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
 import { downtimeResource, newDowntime, updatedDowntime, userResource } from './build.ts';
 
 type Params = { downtime_id: string };
-type Query = Record<string, string | string[] | undefined>;
 
 function attributesOf(body: unknown, model: 'DowntimeCreateRequest' | 'DowntimeUpdateRequest'): JsonObject {
   const problems = validateBody(body, model, 'v2');
@@ -26,7 +26,7 @@ function page(query: Query): { offset: number; limit: number } {
 }
 
 /** /api/v2/downtime (JSON:API) and /api/v2/monitor/{id}/downtime_matches. */
-export function registerDowntimeRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const downtimeRoutes: RoutePlugin = async (app, { ctx }) => {
   const { downtimes, monitors } = ctx.store;
   const user = () => sandboxUser(ctx);
 
@@ -118,4 +118,4 @@ export function registerDowntimeRoutes(app: FastifyInstance, ctx: SandboxContext
     },
   );
   methodNotAllowed(app, '/api/v2/monitor/:monitor_id/downtime_matches', ['GET']);
-}
+};

@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import type { EventRecord, JsonObject } from '../../db/types.ts';
-import { badRequest, methodNotAllowed, notFound, queryInt, queryString, queryTimeRange } from '../http.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import { type Query, queryInt, queryString, queryTimeRange } from '../params.ts';
+import type { RoutePlugin } from '../plugin.ts';
 import { validateBody } from '../validation.ts';
 import { notifyMentions } from './mentions.ts';
-
-type Query = Record<string, string | string[] | undefined>;
 
 /** Datadog keeps at most 4000 characters of an event's text. */
 const MAX_TEXT = 4000;
@@ -41,7 +40,7 @@ function eventView(e: EventRecord, full: boolean): JsonObject {
 }
 
 /** /api/v1/events (post, get, list) and /api/v2/events (post). */
-export function registerEventRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const eventRoutes: RoutePlugin = async (app, { ctx }) => {
   const { events } = ctx.store;
 
   app.post('/api/v1/events', async (request, reply) => {
@@ -129,4 +128,4 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SandboxContext): 
     });
   });
   methodNotAllowed(app, '/api/v2/events', ['POST']);
-}
+};

@@ -1,21 +1,5 @@
-import type { SeriesSource } from '@dd-challenge/metric-query';
-import * as metricQuery from '@dd-challenge/metric-query';
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
-
-type ParseResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { from: number; to: number; message: string } };
-type Evaluate = (
-  query: string,
-  options: { source: SeriesSource; from: number; to: number; interval?: number },
-) => ParseResult<unknown>;
-
-/** metric-query's evaluate (looked up at run time: the package grows beside this one). */
-function evaluator(): Evaluate | undefined {
-  const fn = (metricQuery as Record<string, unknown>).evaluate;
-  return typeof fn === 'function' ? (fn as Evaluate) : undefined;
-}
+import { evaluate } from '@dd-challenge/metric-query';
+import type { RoutePlugin } from '../plugin.ts';
 
 function seconds(v: unknown): number | undefined {
   if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v.trim())) return undefined;
@@ -27,7 +11,7 @@ function seconds(v: unknown): number | undefined {
  * evaluated by @dd-challenge/metric-query over ctx.metrics. Bad parameters and query syntax
  * errors answer 400 {"errors":["..."]} as Datadog does.
  */
-export function queryRoute(app: FastifyInstance, ctx: SandboxContext): void {
+export const queryRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get('/api/v1/query', async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const from = seconds(q.from);
@@ -40,21 +24,14 @@ export function queryRoute(app: FastifyInstance, ctx: SandboxContext): void {
       problems.push("The value provided for parameter 'to' is invalid: UNIX seconds expected");
     if (query === undefined || query.trim() === '') problems.push("Missing required parameter 'query'");
     if (from !== undefined && to !== undefined && from > to) problems.push("'from' must be before 'to'");
-    if (problems.length > 0) return reply.code(400).send({ errors: problems });
-    const evaluate = evaluator();
-    if (!evaluate)
-      return reply.code(501).send({ errors: ['The query evaluator is not available in this build'] });
+    if (problems.length > 0 || from === undefined || to === undefined || query === undefined)
+      return reply.code(400).send({ errors: problems });
     const interval = seconds(q.interval);
-    const result = evaluate(query as string, {
-      source: ctx.metrics,
-      from: from as number,
-      to: to as number,
-      ...(interval ? { interval } : {}),
-    });
+    const result = evaluate(query, { source: ctx.metrics, from, to, ...(interval ? { interval } : {}) });
     if (!result.ok) {
       const { message, from: at } = result.error;
       return reply.code(400).send({ errors: [`Error parsing query: ${message} (at character ${at})`] });
     }
     return result.value;
   });
-}
+};

@@ -1,14 +1,5 @@
-import { promisify } from 'node:util';
-import { gunzip, inflate, zstdDecompress } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import type { SeriesType } from '../../metrics/series.ts';
-
-const decoders: Record<string, (b: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  deflate: promisify(inflate),
-  zstd: promisify(zstdDecompress),
-};
+import type { RoutePlugin } from '../plugin.ts';
 
 class BadSeries extends Error {}
 
@@ -28,48 +19,17 @@ function metricOf(v: unknown, where: string): string {
   return v;
 }
 
+/** A series body may carry days of seeded history at once: more room than other bodies get. */
+const SERIES_BODY_LIMIT = 50 * 1024 * 1024;
+
 /**
  * Metric submission as the official client's MetricsApi sends it: POST /api/v2/series
  * (`{series:[{metric,type,points:[{timestamp,value}],tags,resources,interval}]}`, answered 202
  * `{"errors":[]}`) and POST /api/v1/series (`{series:[{metric,points:[[ts,v]],type,host,tags,interval}]}`,
- * 202 `{"status":"ok"}`); gzip, deflate and zstd bodies. Unlike Datadog, past points are kept
- * whatever their age within the retention window (history for tests and demos).
+ * 202 `{"status":"ok"}`); gzip, deflate and zstd bodies (body.ts). Unlike Datadog, past points
+ * are kept whatever their age within the retention window (history for tests and demos).
  */
-export async function seriesRoutes(root: FastifyInstance, ctx: SandboxContext): Promise<void> {
-  await root.register(async (app) => seriesPlugin(app, ctx));
-}
-
-function seriesPlugin(app: FastifyInstance, ctx: SandboxContext): void {
-  // Encapsulated: this JSON parser (with Content-Encoding) serves the series routes only.
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(
-    ['application/json', 'text/json'],
-    { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
-    (request, body, done) => {
-      const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
-      const decode = decoders[encoding];
-      const raw = body as Buffer;
-      const parse = (b: Buffer) => {
-        if (b.length === 0) return done(null, undefined);
-        try {
-          done(null, JSON.parse(b.toString('utf8')));
-        } catch (error) {
-          const err = new Error(`Request body is not valid JSON: ${(error as Error).message}`) as Error & {
-            statusCode: number;
-          };
-          err.statusCode = 400;
-          done(err, undefined);
-        }
-      };
-      if (encoding === 'identity' || !decode) return parse(raw);
-      decode(raw).then(parse, () => {
-        const err = new Error(`Request body is not valid ${encoding}`) as Error & { statusCode: number };
-        err.statusCode = 400;
-        done(err, undefined);
-      });
-    },
-  );
-
+export const seriesRoutes: RoutePlugin = async (app, { ctx }) => {
   const write = (points: Array<() => number>): number => {
     let n = 0;
     for (const w of points) n += w();
@@ -88,7 +48,7 @@ function seriesPlugin(app: FastifyInstance, ctx: SandboxContext): void {
     parse: (s: Record<string, unknown>, where: string) => () => number,
     accepted: object,
   ): void => {
-    app.post(path, async (request, reply) => {
+    app.post(path, { bodyLimit: SERIES_BODY_LIMIT }, async (request, reply) => {
       const body = request.body as { series?: unknown } | undefined;
       try {
         if (!body || !Array.isArray(body.series)) throw new BadSeries('series must be an array');
@@ -161,4 +121,4 @@ function seriesPlugin(app: FastifyInstance, ctx: SandboxContext): void {
     },
     { status: 'ok' },
   );
-}
+};

@@ -1,5 +1,5 @@
 import type { Json, JsonObject, MonitorDoc, StoredMonitor } from '../../db/types.ts';
-import { isoMicros } from '../http.ts';
+import { isoMicros } from '../timestamps.ts';
 import type { SandboxUser } from '../user.ts';
 import type { CheckedQuery } from './query.ts';
 

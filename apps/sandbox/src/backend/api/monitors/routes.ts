@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../../../context.ts';
 import type { Json, JsonObject, MonitorDoc, StoredMonitor } from '../../db/types.ts';
 import { appliesToMonitor } from '../../downtimes/match.ts';
 import { currentOrNextWindow, downtimeStatus } from '../../downtimes/schedule.ts';
-import { badRequest, methodNotAllowed, notFound, queryInt, queryString } from '../http.ts';
+import { scopesOf } from '../../monitors/search.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import { type Query, queryInt, queryString } from '../params.ts';
+import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
 import {
@@ -15,12 +18,11 @@ import {
   updatedMonitorDoc,
 } from './build.ts';
 import { type CheckedQuery, checkMonitorQuery } from './query.ts';
-import { scopesOf, searchMonitors } from './search.ts';
+import { searchResponse } from './search.ts';
 
 const NOT_FOUND = 'Monitor not found';
 
 type Params = { monitor_id: string };
-type Query = Record<string, string | string[] | undefined>;
 
 function monitorId(text: string): number {
   if (!/^\d+$/.test(text)) throw notFound(NOT_FOUND);
@@ -98,7 +100,7 @@ function view(ctx: SandboxContext, stored: StoredMonitor, query: Query): JsonObj
 }
 
 /** /api/v1/monitor and its sub-resources. */
-export function registerMonitorRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const monitorRoutes: RoutePlugin = async (app, { ctx }) => {
   const { monitors } = ctx.store;
 
   app.post('/api/v1/monitor', async (request) => {
@@ -137,7 +139,7 @@ export function registerMonitorRoutes(app: FastifyInstance, ctx: SandboxContext)
     const page = queryInt(q.page, 'page') ?? 0;
     const perPage = queryInt(q.per_page, 'per_page') ?? 30;
     if (perPage < 1 || page < 0) throw badRequest("'page' must be >= 0 and 'per_page' >= 1");
-    return searchMonitors(monitors.list(), queryString(q.query) ?? '', page, perPage);
+    return searchResponse(monitors.list(), queryString(q.query) ?? '', page, perPage);
   });
   methodNotAllowed(app, '/api/v1/monitor/search', ['GET']);
 
@@ -217,4 +219,4 @@ export function registerMonitorRoutes(app: FastifyInstance, ctx: SandboxContext)
     return {};
   });
   methodNotAllowed(app, '/api/v1/monitor/:monitor_id/validate', ['POST']);
-}
+};

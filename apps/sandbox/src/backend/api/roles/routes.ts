@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
 import type { JsonObject } from '../../db/types.ts';
-import { badRequest, isoMicros, methodNotAllowed, notFound } from '../http.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import type { RoutePlugin } from '../plugin.ts';
+import { isoMicros } from '../timestamps.ts';
 import { validateBody } from '../validation.ts';
 
 /** The permissions every sandbox role carries (the sandbox does not enforce them). */
@@ -15,7 +16,7 @@ const PERMISSIONS = [
  * /api/v2/roles: just enough for `restricted_roles` on monitors and dashboards to name a role
  * that exists (the official client's own scenarios create one first).
  */
-export function registerRoleRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const roleRoutes: RoutePlugin = async (app, { ctx }) => {
   const { roles } = ctx.store;
 
   app.post('/api/v2/roles', async (request) => {
@@ -50,4 +51,4 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return reply.code(204).send();
   });
   methodNotAllowed(app, '/api/v2/roles/:role_id', ['GET', 'DELETE']);
-}
+};

@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { rootOf, type StoredTrace } from '../../../agent/traces/store.ts';
-import type { SandboxContext } from '../../../context.ts';
+import type { RoutePlugin } from '../plugin.ts';
 
 function traceSummary(t: StoredTrace) {
   const root = rootOf(t);
@@ -33,7 +32,7 @@ function str(v: unknown): string | undefined {
  * recent events and service checks, metric names, hosts, a forced flush, recent traces with
  * filters and one trace's spans (ids as exact decimal strings).
  */
-export function inspectRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const inspectRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get('/sandbox/intake', async () => ({
     ...ctx.intake.stats.toJSON(),
     aggregator: {
@@ -83,4 +82,4 @@ export function inspectRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     const q = request.query as Record<string, unknown>;
     return { services: ctx.traces.services(), resources: ctx.traces.resources(str(q.service)) };
   });
-}
+};

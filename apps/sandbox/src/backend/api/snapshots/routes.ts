@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { evaluate } from '@dd-challenge/metric-query';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SandboxContext } from '../../../context.ts';
+import type { FastifyRequest } from 'fastify';
 import type { Json } from '../../db/types.ts';
-import { badRequest, methodNotAllowed, notFound, queryInt, queryString, queryTimeRange } from '../http.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { methodNotAllowed } from '../methods.ts';
+import { type Query, queryInt, queryString, queryTimeRange } from '../params.ts';
+import type { RoutePlugin } from '../plugin.ts';
 import { type ChartSeries, renderChartSvg } from './chart.ts';
 import { svgToPng } from './render.ts';
-
-type Query = Record<string, string | string[] | undefined>;
 
 /** The metric queries of a graph_def (`requests[].q` or `requests[].queries[].query`). */
 export function queriesOfGraphDef(graphDef: string): string[] {
@@ -41,7 +41,7 @@ function baseUrl(request: FastifyRequest): string {
 }
 
 /** GET /api/v1/graph/snapshot renders a PNG now and answers its URL; GET /snapshot/view/<id>.png serves it. */
-export function registerSnapshotRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export const snapshotRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get<{ Querystring: Query }>('/api/v1/graph/snapshot', async (request) => {
     const q = request.query;
     const { start, end } = queryTimeRange(q);
@@ -89,4 +89,4 @@ export function registerSnapshotRoutes(app: FastifyInstance, ctx: SandboxContext
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(Buffer.from(found.png));
   });
-}
+};

@@ -1,38 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import { badRequest } from './errors.ts';
 
-/** An answer in Datadog's error shape: `{"errors": [...]}` with a status code. */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly errors: string[];
-
-  constructor(statusCode: number, errors: string | string[]) {
-    const list = Array.isArray(errors) ? errors : [errors];
-    super(list.join('; '));
-    this.statusCode = statusCode;
-    this.errors = list;
-  }
-}
-
-export const badRequest = (errors: string | string[]) => new HttpError(400, errors);
-export const notFound = (message: string) => new HttpError(404, message);
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-/** Answers 405 (as Datadog does) for the methods a path does not serve. */
-export function methodNotAllowed(app: FastifyInstance, url: string, allowed: readonly string[]): void {
-  const others = METHODS.filter((m) => !allowed.includes(m));
-  if (others.length === 0) return;
-  app.route({
-    method: others,
-    url,
-    handler: async (_request, reply) => reply.code(405).send({ errors: ['Method Not Allowed'] }),
-  });
-}
-
-/** Datadog's timestamp format: microseconds and an explicit +00:00 offset. */
-export function isoMicros(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
-}
+/** A route's query string as Fastify parses it: repeated keys become arrays. */
+export type Query = Record<string, string | string[] | undefined>;
 
 /** A query-string value as one string (the first when repeated). */
 export function queryString(value: unknown): string | undefined {

@@ -1,6 +1,6 @@
 /** APM: services -> resources (hits, errors, p50/p95) -> recent traces -> one trace's waterfall. */
 
-import type { Span } from '../../agent/traces/span.ts';
+import { type Span, topLevelSpans } from '../../agent/traces/span.ts';
 import { rootOf, type StoredTrace } from '../../agent/traces/store.ts';
 import type { SandboxContext } from '../../context.ts';
 import { durationNs, type Html, html, page, utc } from '../html.ts';
@@ -18,20 +18,11 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }
 
-/** Top-level spans: the root, or whose parent belongs to another service (what trace metrics count). */
-function topLevel(trace: StoredTrace): Span[] {
-  const byId = new Map(trace.spans.map((s) => [s.span_id, s]));
-  return trace.spans.filter((s) => {
-    const parent = byId.get(s.parent_id);
-    return !parent || parent.service !== s.service;
-  });
-}
-
 /** Durations of the kept traces' top-level spans, per `service\0name\0resource`. */
 function durations(ctx: SandboxContext, service: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const t of ctx.traces.find({ service, limit: 5000 })) {
-    for (const s of topLevel(t)) {
+    for (const s of topLevelSpans(t.spans)) {
       if (s.service !== service) continue;
       const key = `${s.service}\u0000${s.name}\u0000${s.resource}`;
       const list = out.get(key) ?? [];

@@ -5,7 +5,7 @@ import type { Clock } from './schedule.ts';
 
 /** What the emitter needs from a DogStatsD client; hot-shots behind it in the app and the tests. */
 export interface MetricClient {
-  /** Where datagrams go, for logs: `udp://127.0.0.1:8125` or `unix:///path`. */
+  /** Where datagrams go, for logs: `udp://127.0.0.1:8125`. */
   readonly target: string;
   /** Sends one gauge; resolves once the datagram is handed to the socket. Never rejects. */
   gauge(name: string, value: number): Promise<void>;
@@ -41,17 +41,13 @@ export interface ClientOptions {
 
 /**
  * A hot-shots client configured from the project's settings only: UDP to DD_AGENT_HOST:
- * DD_DOGSTATSD_PORT, or the Unix datagram socket DD_DOGSTATSD_SOCKET when set. Everything
- * hot-shots would otherwise read from process.env on its own is switched off or given
- * explicitly, so what the config says is what is sent.
+ * DD_DOGSTATSD_PORT. Everything hot-shots would otherwise read from process.env on its own is
+ * switched off or given explicitly, so what the config says is what is sent.
  */
 export function createMetricClient(options: ClientOptions): MetricClient {
   const { config, log } = options;
   const clock = options.clock ?? Date.now;
-  const socketPath = config.agent.dogstatsdSocket;
-  const target = socketPath
-    ? `unix://${socketPath}`
-    : `udp://${config.agent.host}:${config.agent.dogstatsdPort}`;
+  const target = `udp://${config.agent.host}:${config.agent.dogstatsdPort}`;
 
   let errorCount = 0;
   let lastLoggedAt = Number.NEGATIVE_INFINITY;
@@ -70,24 +66,20 @@ export function createMetricClient(options: ClientOptions): MetricClient {
   };
 
   const statsd = new StatsD({
-    ...(socketPath
-      ? { protocol: 'uds' as const, path: socketPath }
-      : // cacheDns: a host name (`datadog-agent` in compose) is resolved once a minute, not per send.
-        {
-          protocol: 'udp' as const,
-          host: config.agent.host,
-          port: config.agent.dogstatsdPort,
-          cacheDns: true,
-        }),
+    protocol: 'udp',
+    host: config.agent.host,
+    port: config.agent.dogstatsdPort,
+    // A host name (`datadog-agent` in compose) is resolved once a minute, not per send.
+    cacheDns: true,
     globalTags: metricTags(config, options.version),
     // hot-shots would add DD_ENV/DD_SERVICE/DD_VERSION/DD_TAGS from process.env itself: the
     // tags above already say what the config decided (service:metric-emitter, not traced-api).
     includeDataDogTags: false,
     // No origin-detection field (|c:) and no client telemetry datagrams: one point, one exact
-    // datagram. Over UDS the Agent detects the origin from the socket's credentials anyway.
+    // datagram.
     datadog: false,
     includeDatadogTelemetry: false,
-    // One point per interval: buffering only delays it (hot-shots buffers UDS by default).
+    // One point per interval: buffering only delays it.
     maxBufferSize: 0,
     errorHandler: (error) => onError(error),
   });
@@ -107,11 +99,7 @@ export function createMetricClient(options: ClientOptions): MetricClient {
       return errorCount;
     },
     async gauge(name, value) {
-      let error = await send(name, value);
-      // With a Unix socket and no listener at start, hot-shots has no socket; the send that
-      // finds it missing re-creates it but still fails. Once more, so the first point after
-      // the Agent appears is not the one lost.
-      if (error && socketPath && /socket not created/i.test(error.message)) error = await send(name, value);
+      const error = await send(name, value);
       if (error) onError(error);
     },
     close() {

@@ -1,5 +1,4 @@
 import dgram from 'node:dgram';
-import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { type Config, loadConfig } from '@dd-challenge/config';
 import pino, { type Logger } from 'pino';
@@ -56,42 +55,6 @@ export async function freeUdpPort(): Promise<number> {
   const r = await udpReceiver();
   await r.close();
   return r.port;
-}
-
-interface UnixDgramSocket {
-  bind(path: string): void;
-  close(): void;
-  on(event: string, fn: (...args: unknown[]) => void): void;
-}
-type UnixDgram = { createSocket(type: 'unix_dgram', onMessage?: (msg: Buffer) => void): UnixDgramSocket };
-
-/**
- * unix-dgram is hot-shots' optional dependency (Node's dgram has no Unix datagram sockets);
- * it is resolved through hot-shots so the test uses the very build the client uses.
- * Undefined when it is not installed or not built on this platform.
- */
-export function loadUnixDgram(): UnixDgram | undefined {
-  try {
-    const fromHotShots = createRequire(createRequire(import.meta.url).resolve('hot-shots'));
-    return fromHotShots('unix-dgram') as UnixDgram;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A DogStatsD stand-in on a Unix datagram socket at `path`. */
-export async function unixReceiver(unixDgram: UnixDgram, path: string): Promise<Receiver> {
-  const datagrams: string[] = [];
-  const socket = unixDgram.createSocket('unix_dgram', (msg) => datagrams.push(msg.toString()));
-  await new Promise<void>((resolve, reject) => {
-    socket.on('listening', () => resolve());
-    socket.on('error', (e) => reject(e));
-    socket.bind(path);
-  });
-  return {
-    datagrams,
-    close: async () => socket.close(),
-  };
 }
 
 /** Timers the test fires by hand: `fire()` runs the armed timeout (the next scheduled point). */

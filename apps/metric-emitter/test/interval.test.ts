@@ -17,7 +17,7 @@ describe('MY_METRIC_INTERVAL', () => {
   });
 
   it.each([
-    ['soon', '"soon" is not a duration (a number of seconds, or with ms, s, m or h)'],
+    ['soon', '"soon" is not a duration (a number of seconds, or with ms, s, m, h or d)'],
     ['45 seconds', '"45 seconds" is not a duration'],
     ['-5s', '"-5s" is not a duration'],
     ['500ms', '"500ms" is shorter than the minimum of 1000 ms'],

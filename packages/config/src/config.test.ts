@@ -24,7 +24,6 @@ describe('defaults', () => {
     expect(c.agent).toEqual({
       host: '127.0.0.1',
       dogstatsdPort: 8125,
-      dogstatsdSocket: undefined,
       dogstatsdSoRcvbuf: 8 * 1024 * 1024,
       traceAgentPort: 8126,
       traceAgentUrl: 'http://127.0.0.1:8126',
@@ -33,7 +32,7 @@ describe('defaults', () => {
     expect(c.sandbox.url).toBe('http://127.0.0.1:8321');
     expect(c.sandbox.dataDir).toBe('/repo/.data/sandbox');
     expect(c.sandbox.apiKey.reveal()).toBe('local');
-    expect(c.sandbox.retentionMs).toBe(24 * 3600_000);
+    expect(c.sandbox.retentionMs).toBe(8 * 86_400_000);
     expect(c.api).toEqual({ host: '127.0.0.1', port: 5050 });
     expect(c.emitter.intervalMs).toBe(45_000);
     expect(c.hostTags).toEqual(['role:database', 'mytag']);
@@ -217,7 +216,7 @@ describe('bad values: one line per problem, naming the variable, the problem and
       desc: 'interval with a unit it does not know',
       env: { MY_METRIC_INTERVAL: '45x' },
       expected:
-        'MY_METRIC_INTERVAL: "45x" is not a duration (a number of seconds, or with ms, s, m or h) (for example MY_METRIC_INTERVAL=45s)',
+        'MY_METRIC_INTERVAL: "45x" is not a duration (a number of seconds, or with ms, s, m, h or d) (for example MY_METRIC_INTERVAL=45s)',
     },
     {
       desc: 'interval under a second',

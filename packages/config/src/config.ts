@@ -25,7 +25,6 @@ export interface Config {
   readonly agent: {
     readonly host: string;
     readonly dogstatsdPort: number;
-    readonly dogstatsdSocket: string | undefined;
     /** Receive buffer asked for the sandbox's DogStatsD UDP socket (bytes). */
     readonly dogstatsdSoRcvbuf: number;
     readonly traceAgentPort: number;
@@ -125,7 +124,6 @@ export function loadConfig(options: LoadOptions = {}): Config {
     agent: {
       host: s.DD_AGENT_HOST,
       dogstatsdPort: s.DD_DOGSTATSD_PORT,
-      dogstatsdSocket: s.DD_DOGSTATSD_SOCKET,
       dogstatsdSoRcvbuf: Math.floor(s.DD_DOGSTATSD_SO_RCVBUF),
       traceAgentPort: s.DD_TRACE_AGENT_PORT,
       traceAgentUrl: `http://${s.DD_AGENT_HOST.includes(':') ? `[${s.DD_AGENT_HOST}]` : s.DD_AGENT_HOST}:${s.DD_TRACE_AGENT_PORT}`,

@@ -8,6 +8,7 @@ describe('parseDuration', () => {
     ['1m', 60_000],
     ['1500ms', 1500],
     ['2h', 7_200_000],
+    ['8d', 8 * 86_400_000],
     ['1.5s', 1500],
     [' 10s ', 10_000],
     ['', undefined],
@@ -26,6 +27,7 @@ describe('formatDuration', () => {
     [60_000, '1m'],
     [1500, '1500ms'],
     [7_200_000, '2h'],
+    [86_400_000, '1d'],
   ];
   for (const [input, expected] of cases)
     it(String(input), () => expect(formatDuration(input)).toBe(expected));

@@ -93,7 +93,7 @@ function toMs(v: string, ctx: z.RefinementCtx): number {
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: 'is not a duration (a number of seconds, or with ms, s, m or h)',
+      message: 'is not a duration (a number of seconds, or with ms, s, m, h or d)',
     });
     return z.NEVER;
   }
@@ -143,11 +143,6 @@ export const SETTINGS = {
     description: 'Host of the Datadog Agent or the sandbox (DogStatsD and trace intake)',
   }),
   DD_DOGSTATSD_PORT: setting({ schema: port(8125), example: '8125', description: 'DogStatsD UDP port' }),
-  DD_DOGSTATSD_SOCKET: setting({
-    schema: optionalText(),
-    example: '/var/run/datadog/dsd.socket',
-    description: 'DogStatsD Unix datagram socket; when set, metrics go there instead of UDP',
-  }),
   DD_DOGSTATSD_SO_RCVBUF: setting({
     schema: positiveNumber(8 * 1024 * 1024, 2 ** 31 - 1),
     example: '8388608',
@@ -175,7 +170,7 @@ export const SETTINGS = {
   SANDBOX_DATA_DIR: setting({
     schema: text('.data/sandbox'),
     example: '.data/sandbox',
-    description: 'Sandbox storage (SQLite, metric checkpoints, outbox); relative to the repository root',
+    description: 'Sandbox storage (sandbox.db, outbox.jsonl); relative to the repository root',
   }),
   SANDBOX_API_KEY: setting({
     schema: secret('local') as z.ZodType<Secret, string | undefined>,
@@ -195,9 +190,9 @@ export const SETTINGS = {
     description: 'Speed of the sandbox clock for the monitor engine (1 = real time, 60 = a minute a second)',
   }),
   SANDBOX_RETENTION: setting({
-    schema: duration('24h', 60_000),
-    example: '24h',
-    description: 'How long the sandbox keeps metric points',
+    schema: duration('8d', 60_000),
+    example: '8d',
+    description: 'How long the sandbox keeps metric points (8 days: a week of anomalies() history fits)',
   }),
   SANDBOX_WEBHOOK_URL: setting({
     schema: httpUrl(),

@@ -11,7 +11,10 @@ function machineZoneUnder(tz: string | undefined): string {
   delete env.TZ;
   if (tz !== undefined) env.TZ = tz;
   const script = `const m = await import(${JSON.stringify(MODULE)}); console.log(m.machineZone());`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('machineZone', () => {
@@ -36,7 +39,8 @@ describe('machineZone', () => {
 
 describe('isIanaZone', () => {
   it('accepts every zone Intl lists, UTC and the aliases of the tz database', () => {
-    for (const zone of Intl.supportedValuesOf('timeZone')) expect(`${zone}: ${isIanaZone(zone)}`).toBe(`${zone}: true`);
+    for (const zone of Intl.supportedValuesOf('timeZone'))
+      expect(`${zone}: ${isIanaZone(zone)}`).toBe(`${zone}: true`);
     for (const zone of ['UTC', 'Etc/UTC', 'US/Eastern', 'Asia/Calcutta', 'Etc/GMT+5'])
       expect(`${zone}: ${isIanaZone(zone)}`).toBe(`${zone}: true`);
   });

@@ -72,6 +72,9 @@ export interface Config {
   readonly notifyHandle: string;
   readonly downtimeTimezone: string;
   readonly logLevel: Settings['LOG_LEVEL'];
+  readonly logFormat: Settings['LOG_FORMAT'];
+  /** Where `pnpm dev` writes its status block for `pnpm dev:status`. */
+  readonly devStatusFile: string;
 }
 
 function readEnvFile(path: string): Record<string, string> {
@@ -167,6 +170,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     notifyHandle: s.NOTIFY_HANDLE,
     downtimeTimezone: s.DOWNTIME_TIMEZONE,
     logLevel: s.LOG_LEVEL,
+    logFormat: s.LOG_FORMAT,
+    devStatusFile: inRoot(root, s.DEV_STATUS_FILE),
   };
   return freezeWithSafeText(config);
 }

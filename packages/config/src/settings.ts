@@ -330,6 +330,17 @@ export const SETTINGS = {
     example: 'info',
     description: 'Log level of every app',
   }),
+  LOG_FORMAT: setting({
+    schema: oneOf(['pretty', 'json'] as const, 'pretty'),
+    example: 'json',
+    description:
+      'Log lines of every app: pretty (the default; one line of time, level, app and message) or json (one object a line, every field)',
+  }),
+  DEV_STATUS_FILE: setting({
+    schema: text('.data/dev-status.txt'),
+    example: '.data/dev-status.txt',
+    description: 'Where pnpm dev keeps its status block for pnpm dev:status; relative to the repository root',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

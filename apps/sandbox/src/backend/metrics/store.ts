@@ -1,244 +1,305 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { DDSketch } from '@datadog/sketches-js';
 import type {
   DistributionGroup,
   DistributionRequest,
   SeriesData,
   SeriesSource,
 } from '@dd-challenge/metric-query';
-import type { Journal } from './checkpoint.ts';
-import { DistributionSeries, type MergeMode, Series, type SeriesType } from './series.ts';
-import { type CompactSketch, mergeSketches } from './sketch.ts';
+import { transaction } from '../db/database.ts';
+import type { Flushed, MetricPoint, SeriesType, SketchPoint } from './points.ts';
+import { addEncoded, decodeSketch, encodeSketch, newSketch } from './sketch.ts';
 
-export type { MergeMode, SeriesType } from './series.ts';
+/**
+ * A series per metric and tag set (a distribution's series has type `distribution`); its points
+ * keyed by (series, time), one row per time; a distribution's 10 s buckets as encoded sketches.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS metric_series (
+  id INTEGER PRIMARY KEY, metric TEXT NOT NULL, tags TEXT NOT NULL, type TEXT NOT NULL,
+  interval INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS metric_points (
+  series INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL,
+  PRIMARY KEY (series, time)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metric_sketches (
+  series INTEGER NOT NULL, time INTEGER NOT NULL, sketch TEXT NOT NULL,
+  PRIMARY KEY (series, time)) WITHOUT ROWID;
+`;
 
-/** A metric and its tags, sorted and deduplicated (`host:` included): one series. */
-export function seriesKey(metric: string, tags: readonly string[]): string {
-  return tags.length === 0 ? metric : `${metric}\u0000${tags.join(',')}`;
-}
+type Kind = SeriesType | 'distribution';
 
-/** Tags as the store keeps them: sorted, deduplicated, no empty ones. */
-export function normalizeTags(tags: readonly string[]): string[] {
-  const out = tags.filter((t) => t.length > 0);
-  out.sort();
-  return out.filter((t, i) => i === 0 || t !== out[i - 1]);
+const statements = (db: DatabaseSync) => ({
+  newSeries: db.prepare('INSERT INTO metric_series (metric, tags, type, interval) VALUES (?, ?, ?, ?)'),
+  dropSeries: db.prepare('DELETE FROM metric_series WHERE id = ?'),
+  insertPoint: db.prepare('INSERT OR IGNORE INTO metric_points (series, time, value) VALUES (?, ?, ?)'),
+  replacePoint: db.prepare('UPDATE metric_points SET value = ? WHERE series = ? AND time = ?'),
+  addPoint: db.prepare('UPDATE metric_points SET value = value + ? WHERE series = ? AND time = ?'),
+  points: db.prepare(
+    'SELECT time, value FROM metric_points WHERE series = ? AND time >= ? AND time <= ? ORDER BY time',
+  ),
+  prunePoints: db.prepare('DELETE FROM metric_points WHERE series = ? AND time < ?'),
+  sketchAt: db.prepare('SELECT sketch FROM metric_sketches WHERE series = ? AND time = ?'),
+  putSketch: db.prepare('INSERT OR REPLACE INTO metric_sketches (series, time, sketch) VALUES (?, ?, ?)'),
+  sketches: db.prepare(
+    'SELECT time, sketch FROM metric_sketches WHERE series = ? AND time >= ? AND time <= ? ORDER BY time',
+  ),
+  pruneSketches: db.prepare('DELETE FROM metric_sketches WHERE series = ? AND time < ?'),
+});
+
+/** A series as kept in memory beside its row: its points stay in SQLite. */
+interface Series {
+  readonly id: number;
+  readonly metric: string;
+  readonly tags: readonly string[];
+  readonly type: Kind;
+  readonly interval: number;
+  points: number;
+  last: number;
 }
 
 export interface MetricSummary {
   readonly metric: string;
-  readonly kind: SeriesType | 'distribution';
+  readonly kind: Kind;
   readonly series: number;
   readonly points: number;
   readonly lastTime: number | undefined;
 }
 
+const keyOf = (distribution: boolean, metric: string, tags: string) =>
+  `${distribution ? 'd' : 'p'}\u0000${metric}\u0000${tags}`;
+
 /**
- * The sandbox's metric store: every series in memory (columnar), bounded by the retention
- * window, each write journaled to the data folder by the Checkpoint (see checkpoint.ts).
- * Times are UNIX seconds. Implements metric-query's SeriesSource.
+ * The metric store on SQLite (the same file as the resources). Series are also listed in memory
+ * with their point counts, so listing metrics reads no points. Times are UNIX seconds.
  */
 export class MetricStore implements SeriesSource {
-  readonly #byMetric = new Map<string, Map<string, Series>>();
-  readonly #dists = new Map<string, Map<string, DistributionSeries>>();
-  #journal: Journal | undefined;
-  #points = 0;
+  readonly #db: DatabaseSync;
+  readonly #byKey = new Map<string, Series>();
+  /** Plain series by metric, and distribution series by metric. */
+  readonly #plain = new Map<string, Series[]>();
+  readonly #dists = new Map<string, Series[]>();
+  readonly #sql: ReturnType<typeof statements>;
+  /** Points and sketches written since the store opened (statistics). */
+  pointsWritten = 0;
 
-  /** Where every write is recorded for restarts; set by the checkpoint once it has replayed. */
-  attachJournal(journal: Journal | undefined): void {
-    this.#journal = journal;
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    db.exec(SCHEMA);
+    this.#sql = statements(db);
+    // A query reads tens of thousands of points: rows as arrays, not objects.
+    this.#sql.points.setReturnArrays(true);
+    this.#load();
   }
 
-  /** Points ever written (statistics). */
-  get pointsWritten(): number {
-    return this.#points;
+  #load(): void {
+    const sizes = new Map<number, { n: number; last: number }>();
+    for (const table of ['metric_points', 'metric_sketches']) {
+      const rows = this.#db
+        .prepare(`SELECT series, COUNT(*) AS n, MAX(time) AS last FROM ${table} GROUP BY series`)
+        .all() as Array<{ series: number; n: number; last: number }>;
+      for (const r of rows) sizes.set(r.series, r);
+    }
+    const rows = this.#db
+      .prepare('SELECT id, metric, tags, type, interval FROM metric_series')
+      .all() as Array<{
+      id: number;
+      metric: string;
+      tags: string;
+      type: Kind;
+      interval: number;
+    }>;
+    for (const r of rows) {
+      const size = sizes.get(r.id);
+      this.#remember(
+        { ...r, tags: JSON.parse(r.tags) as string[], points: size?.n ?? 0, last: size?.last ?? Number.NaN },
+        r.tags,
+      );
+    }
   }
 
-  /**
-   * Writes one point. `tags` must be normalized (normalizeTags). A point at a time the series
-   * already has replaces it (`replace`, Datadog's last write wins) or adds to it (`add`: two
-   * flushes of the same DogStatsD bucket).
-   */
-  addPoint(
-    metric: string,
-    tags: readonly string[],
-    type: SeriesType,
-    interval: number,
-    time: number,
-    value: number,
-    mode: MergeMode = 'replace',
-  ): void {
-    if (!Number.isFinite(value) || !Number.isFinite(time) || time < 0) return;
-    let bucket = this.#byMetric.get(metric);
-    if (!bucket) {
-      bucket = new Map();
-      this.#byMetric.set(metric, bucket);
-    }
-    const key = seriesKey(metric, tags);
-    let series = bucket.get(key);
-    if (!series) {
-      series = new Series(metric, tags, type, interval);
-      bucket.set(key, series);
-    }
-    // A series keeps the type it was made with; a count landing in a rate series is normalised.
-    const v =
-      series.type === 'rate' && type === 'count' && series.interval > 0 ? value / series.interval : value;
-    series.add(time, v, mode);
-    this.#points++;
-    this.#journal?.point(metric, tags, type, interval, time, value, mode);
+  #remember(s: Series, tagsText: string): void {
+    const distribution = s.type === 'distribution';
+    this.#byKey.set(keyOf(distribution, s.metric, tagsText), s);
+    const byMetric = distribution ? this.#dists : this.#plain;
+    const list = byMetric.get(s.metric);
+    if (list) list.push(s);
+    else byMetric.set(s.metric, [s]);
   }
 
-  /** Writes one distribution bucket (merged with a sketch already at that time). */
-  addSketch(metric: string, tags: readonly string[], time: number, sketch: CompactSketch): void {
-    if (sketch.count <= 0 || !Number.isFinite(time)) return;
-    let bucket = this.#dists.get(metric);
-    if (!bucket) {
-      bucket = new Map();
-      this.#dists.set(metric, bucket);
-    }
-    const key = seriesKey(metric, tags);
-    let series = bucket.get(key);
-    if (!series) {
-      series = new DistributionSeries(metric, tags);
-      bucket.set(key, series);
-    }
-    series.add(time, sketch);
-    this.#points++;
-    this.#journal?.sketch(metric, tags, time, sketch);
+  /** The series of metric and tags, made on first use with this type and interval. */
+  #series(metric: string, tags: readonly string[], type: Kind, interval: number): Series {
+    const tagsText = JSON.stringify(tags);
+    const known = this.#byKey.get(keyOf(type === 'distribution', metric, tagsText));
+    if (known) return known;
+    const { lastInsertRowid } = this.#sql.newSeries.run(metric, tagsText, type, interval);
+    const s: Series = {
+      id: Number(lastInsertRowid),
+      metric,
+      tags,
+      type,
+      interval,
+      points: 0,
+      last: Number.NaN,
+    };
+    this.#remember(s, tagsText);
+    return s;
   }
 
-  /** Every series of `metric` with points in [from, to] (seconds), as views. */
+  /** Writes points and sketches in one transaction; returns how many were written. */
+  write(flushed: Flushed): number {
+    if (flushed.points.length === 0 && flushed.sketches.length === 0) return 0;
+    return transaction(this.#db, () => {
+      let n = 0;
+      for (const p of flushed.points) if (this.#point(p)) n++;
+      for (const s of flushed.sketches) if (this.#sketch(s)) n++;
+      this.pointsWritten += n;
+      return n;
+    });
+  }
+
+  #point(p: MetricPoint): boolean {
+    if (!Number.isFinite(p.value) || !Number.isFinite(p.time) || p.time < 0) return false;
+    const s = this.#series(p.metric, p.tags, p.type, p.interval);
+    const time = Math.floor(p.time);
+    // A series keeps the type it was made with; a count landing in a rate series becomes a rate.
+    const value = s.type === 'rate' && p.type === 'count' && s.interval > 0 ? p.value / s.interval : p.value;
+    const sql = this.#sql;
+    if (sql.insertPoint.run(s.id, time, value).changes === 1) {
+      s.points++;
+      if (!(time <= s.last)) s.last = time;
+    } else (p.add ? sql.addPoint : sql.replacePoint).run(value, s.id, time);
+    return true;
+  }
+
+  /** A bucket's sketch, merged with one already stored at that time (a second flush of it). */
+  #sketch(p: SketchPoint): boolean {
+    if (p.sketch.count <= 0 || !Number.isFinite(p.time)) return false;
+    const s = this.#series(p.metric, p.tags, 'distribution', 10);
+    const time = Math.floor(p.time);
+    const stored = this.#sql.sketchAt.get(s.id, time) as { sketch: string } | undefined;
+    let sketch = p.sketch;
+    if (stored) {
+      sketch = decodeSketch(stored.sketch);
+      addEncoded(sketch, encodeSketch(p.sketch));
+    } else {
+      s.points++;
+      if (!(time <= s.last)) s.last = time;
+    }
+    this.#sql.putSketch.run(s.id, time, encodeSketch(sketch));
+    return true;
+  }
+
+  /** Every series of `metric` with points in [from, to] (seconds). */
   *series(metric: string, from: number, to: number): Iterable<SeriesData> {
-    const bucket = this.#byMetric.get(metric);
-    if (!bucket) return;
-    for (const s of bucket.values()) {
-      const w = s.window(from, to);
-      if (w.times.length > 0) yield w;
+    for (const s of this.#plain.get(metric) ?? []) {
+      if (!(s.last >= from)) continue;
+      const rows = this.#sql.points.all(s.id, from, to) as unknown as Array<[number, number]>;
+      if (rows.length === 0) continue;
+      const times = new Float64Array(rows.length);
+      const values = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as [number, number];
+        times[i] = row[0];
+        values[i] = row[1];
+      }
+      yield { metric, tags: s.tags, type: s.type as SeriesType, interval: s.interval, times, values };
     }
   }
 
-  /** True when `metric` is a distribution (its percentiles come from sketches). */
-  isDistribution(metric: string): boolean {
-    return this.#dists.has(metric);
-  }
-
-  /** Distribution statistics per group and time bucket, from merged sketches. */
+  /** Distribution statistics per group and time bucket, from the buckets' sketches merged. */
   distribution(request: DistributionRequest): readonly DistributionGroup[] | undefined {
-    const bucket = this.#dists.get(request.metric);
-    if (!bucket) return undefined;
+    const list = this.#dists.get(request.metric);
+    if (!list) return undefined;
     const width = Math.max(1, Math.floor(request.bucketSeconds));
-    const groups = new Map<string, { tags: string[] | undefined; buckets: Map<number, CompactSketch[]> }>();
-    for (const s of bucket.values()) {
+    const groups = new Map<string, { tags: string[] | undefined; buckets: Map<number, DDSketch> }>();
+    for (const s of list) {
       const name = request.groupOf(s.tags);
       if (name === undefined) continue;
+      const rows = this.#sql.sketches.all(s.id, request.from, request.to) as Array<{
+        time: number;
+        sketch: string;
+      }>;
+      if (rows.length === 0) continue;
       let g = groups.get(name);
       if (!g) {
         g = { tags: undefined, buckets: new Map() };
         groups.set(name, g);
       }
-      let any = false;
-      for (let i = 0; i < s.length; i++) {
-        const t = s.timeAt(i);
-        if (t < request.from || t > request.to) continue;
-        any = true;
-        const b = Math.floor(t / width) * width;
-        let list = g.buckets.get(b);
-        if (!list) {
-          list = [];
-          g.buckets.set(b, list);
+      for (const row of rows) {
+        const b = Math.floor(row.time / width) * width;
+        let merged = g.buckets.get(b);
+        if (!merged) {
+          merged = newSketch();
+          g.buckets.set(b, merged);
         }
-        list.push(s.sketchAt(i));
+        addEncoded(merged, row.sketch);
       }
-      if (any) g.tags = g.tags === undefined ? [...s.tags] : g.tags.filter((t) => s.tags.includes(t));
+      g.tags = g.tags === undefined ? [...s.tags] : g.tags.filter((t) => s.tags.includes(t));
     }
     const out: DistributionGroup[] = [];
-    const stat = request.stat;
     for (const [group, g] of groups) {
-      if (g.buckets.size === 0) continue;
       const times = [...g.buckets.keys()].sort((a, b) => a - b);
-      const values = times.map((t) => {
-        const merged = mergeSketches(g.buckets.get(t) as CompactSketch[]);
-        if (typeof stat === 'object') return merged.getValueAtQuantile(stat.quantile);
-        switch (stat) {
-          case 'avg':
-            return merged.count > 0 ? merged.sum / merged.count : Number.NaN;
-          case 'sum':
-            return merged.sum;
-          case 'count':
-            return merged.count;
-          case 'min':
-            return merged.min;
-          case 'max':
-            return merged.max;
-        }
-        return Number.NaN;
-      });
+      const values = times.map((t) => statOf(g.buckets.get(t) as DDSketch, request.stat));
       out.push({ group, tags: g.tags ?? [], times, values });
     }
     return out;
   }
 
-  /** Drops points older than `cutoff` (seconds) and the series left empty. */
-  trim(cutoff: number): void {
-    for (const [metric, bucket] of this.#byMetric) {
-      for (const [key, s] of bucket) {
-        s.trim(cutoff);
-        if (s.length === 0) bucket.delete(key);
+  /** Drops points and sketches older than `cutoff` (seconds), and the series left empty. */
+  prune(cutoff: number): void {
+    transaction(this.#db, () => {
+      for (const [key, s] of this.#byKey) {
+        const sql = s.type === 'distribution' ? this.#sql.pruneSketches : this.#sql.prunePoints;
+        s.points -= Number(sql.run(s.id, cutoff).changes);
+        if (s.points > 0) continue;
+        this.#sql.dropSeries.run(s.id);
+        this.#byKey.delete(key);
+        const byMetric = s.type === 'distribution' ? this.#dists : this.#plain;
+        const rest = (byMetric.get(s.metric) ?? []).filter((x) => x !== s);
+        if (rest.length > 0) byMetric.set(s.metric, rest);
+        else byMetric.delete(s.metric);
       }
-      if (bucket.size === 0) this.#byMetric.delete(metric);
-    }
-    for (const [metric, bucket] of this.#dists) {
-      for (const [key, s] of bucket) {
-        s.trim(cutoff);
-        if (s.length === 0) bucket.delete(key);
-      }
-      if (bucket.size === 0) this.#dists.delete(metric);
-    }
+    });
   }
 
   /** Every metric name with its kind, series count, point count and last point time. */
   metrics(): MetricSummary[] {
     const out: MetricSummary[] = [];
-    for (const [metric, bucket] of this.#byMetric) {
-      let points = 0;
-      let last = Number.NaN;
-      let kind: SeriesType = 'gauge';
-      for (const s of bucket.values()) {
-        points += s.length;
-        kind = s.type;
-        if (!(s.lastTime <= last)) last = s.lastTime;
+    for (const byMetric of [this.#plain, this.#dists]) {
+      for (const [metric, list] of byMetric) {
+        let points = 0;
+        let last = Number.NaN;
+        for (const s of list) {
+          points += s.points;
+          if (!(s.last <= last)) last = s.last;
+        }
+        const kind = list[list.length - 1]?.type ?? 'gauge';
+        out.push({
+          metric,
+          kind,
+          series: list.length,
+          points,
+          lastTime: Number.isNaN(last) ? undefined : last,
+        });
       }
-      out.push({
-        metric,
-        kind,
-        series: bucket.size,
-        points,
-        lastTime: Number.isNaN(last) ? undefined : last,
-      });
-    }
-    for (const [metric, bucket] of this.#dists) {
-      let points = 0;
-      let last = Number.NaN;
-      for (const s of bucket.values()) {
-        points += s.length;
-        const l = s.lastTime;
-        if (!Number.isNaN(l) && !(l <= last)) last = l;
-      }
-      out.push({
-        metric,
-        kind: 'distribution',
-        series: bucket.size,
-        points,
-        lastTime: Number.isNaN(last) ? undefined : last,
-      });
     }
     return out.sort((a, b) => a.metric.localeCompare(b.metric));
   }
+}
 
-  /** Every plain series (for snapshots). */
-  *allSeries(): Iterable<Series> {
-    for (const bucket of this.#byMetric.values()) yield* bucket.values();
+function statOf(s: DDSketch, stat: DistributionRequest['stat']): number {
+  if (typeof stat === 'object') return s.getValueAtQuantile(stat.quantile);
+  switch (stat) {
+    case 'avg':
+      return s.count > 0 ? s.sum / s.count : Number.NaN;
+    case 'sum':
+      return s.sum;
+    case 'count':
+      return s.count;
+    case 'min':
+      return s.min;
+    case 'max':
+      return s.max;
   }
-
-  /** Every distribution series (for snapshots). */
-  *allDistributions(): Iterable<DistributionSeries> {
-    for (const bucket of this.#dists.values()) yield* bucket.values();
-  }
+  return Number.NaN;
 }

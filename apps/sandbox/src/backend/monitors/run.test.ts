@@ -1,3 +1,4 @@
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { downtimeRecord } from '../../../test/support/downtimes.ts';
 import type { DowntimeRecord } from '../db/types.ts';
@@ -12,10 +13,12 @@ const at = (minute: number) => T0 + minute * MIN;
 
 /** A store with `metric` on host `h1`: each [fromMinute, toMinute, value] every 10 s. */
 function storeWith(metric: string, phases: [number, number, number][]): MetricStore {
-  const store = new MetricStore();
+  const store = new MetricStore(new DatabaseSync(':memory:'));
   for (const [from, to, value] of phases) {
+    const points = [];
     for (let t = at(from) / 1000; t < at(to) / 1000; t += 10)
-      store.addPoint(metric, ['host:h1'], 'gauge', 10, t, value);
+      points.push({ metric, tags: ['host:h1'], type: 'gauge' as const, interval: 10, time: t, value });
+    store.write({ points, sketches: [] });
   }
   return store;
 }

@@ -1,4 +1,4 @@
-import type { SeriesType } from '../../metrics/series.ts';
+import type { SeriesType } from '../../metrics/points.ts';
 import type { RoutePlugin } from '../plugin.ts';
 
 class BadSeries extends Error {}
@@ -33,7 +33,6 @@ export const seriesRoutes: RoutePlugin = async (app, { ctx }) => {
   const write = (points: Array<() => number>): number => {
     let n = 0;
     for (const w of points) n += w();
-    ctx.metrics.commit();
     ctx.intake.stats.seriesRequests++;
     ctx.intake.stats.seriesPoints += n;
     return n;

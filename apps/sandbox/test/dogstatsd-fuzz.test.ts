@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DogStatsDParser } from '../src/agent/dogstatsd/parser.ts';
+import { DogStatsDIntake } from '../src/agent/dogstatsd/intake.ts';
 import { ManualClock } from '../src/clock.ts';
 import { random } from '../src/console/seed.ts';
 import { testSandbox, until } from './helpers.ts';
@@ -51,12 +51,10 @@ describe('DogStatsD under random and mutated datagrams', () => {
     // seeded (mulberry32) so a failure can be replayed
     const rand = random(20261128);
     const stats = t.ctx.intake.stats;
-    // 100,000 datagrams through the socket's datagram handler (the parser the server feeds, on
-    // the sandbox's own aggregator and store), and 5,000 more through real UDP: Node's dgram
-    // send costs ~60 µs a call on this machine, the parser ~5 µs a datagram.
-    const parser = new DogStatsDParser({
-      aggregator: t.ctx.metrics.aggregator,
-      store: t.ctx.metrics.store,
+    // 100,000 datagrams straight to a DogStatsD intake on the sandbox's own aggregator (what
+    // the UDP socket feeds), and 5,000 more through real UDP, which is slower to send.
+    const intake = new DogStatsDIntake({
+      aggregator: t.ctx.agent.dogstatsd,
       hosts: t.ctx.hosts,
       stats,
       bus: t.ctx.intake.bus,
@@ -66,7 +64,7 @@ describe('DogStatsD under random and mutated datagrams', () => {
       i % 10 === 0 ? Buffer.from(`fuzz.ok:1|c|#run:fuzz,i:${i % 7}`) : mutate(rand);
     const DIRECT = 100_000;
     const UDP = 5_000;
-    for (let i = 0; i < DIRECT; i++) parser.parse(datagram(i));
+    for (let i = 0; i < DIRECT; i++) intake.packet(datagram(i));
     const sock = createSocket('udp4');
     await new Promise<void>((resolve) => sock.connect(t.sandbox.dogstatsd.port, '127.0.0.1', resolve));
     for (let i = 0; i < UDP; i++) {
@@ -81,7 +79,7 @@ describe('DogStatsD under random and mutated datagrams', () => {
     await until(() => stats.packets >= DIRECT + UDP, 10_000, 'every datagram');
     sock.close();
     expect(stats.packets).toBe(DIRECT + UDP);
-    t.ctx.metrics.flush();
+    t.ctx.agent.flush();
     let ok = 0;
     for (const s of t.ctx.metrics.series('fuzz.ok', BUCKET - 10, BUCKET + 10))
       for (const v of Array.from(s.values)) ok += v * 10;

@@ -51,7 +51,7 @@ describe('DogStatsD through hot-shots', () => {
     );
     const expectedLines = 3 + 6 + 10 + 10 + 4 + 100 + 1 + 2 + 5;
     await until(() => t.ctx.intake.stats.lines >= expectedLines, 5000, 'every line');
-    t.ctx.metrics.flush();
+    t.ctx.agent.flush();
   });
   afterAll(() => t.close());
 

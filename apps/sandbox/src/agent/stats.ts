@@ -1,16 +1,11 @@
 /** A listener the sandbox opened, for the startup banner and /sandbox/intake. */
 export interface Listener {
   readonly name: string;
-  readonly protocol: 'udp' | 'unixgram' | 'http';
+  readonly protocol: 'udp' | 'http';
   readonly address: string;
-  /** What reads the socket, where there is a choice (DogStatsD UDP: native, worker or main). */
-  readonly reader?: string;
 }
 
-/**
- * Intake counters, shown by /sandbox/intake. Plain number fields: the DogStatsD hot path bumps
- * them per line.
- */
+/** Intake counters, shown by /sandbox/intake and the console's intake page. */
 export class IntakeStats {
   packets = 0;
   bytes = 0;
@@ -18,8 +13,6 @@ export class IntakeStats {
   /** Metric lines accepted (a multi-value line counts once). */
   metricLines = 0;
   metricSamples = 0;
-  /** Lines the native listener pre-parsed (a learnt shape, a plain value): no bytes reached JS. */
-  preparsedLines = 0;
   events = 0;
   serviceChecks = 0;
   /** Datagrams the kernel dropped on the DogStatsD UDP socket (its buffer full), when known. */
@@ -52,7 +45,6 @@ export class IntakeStats {
         lines: this.lines,
         metric_lines: this.metricLines,
         metric_samples: this.metricSamples,
-        preparsed_lines: this.preparsedLines,
         events: this.events,
         service_checks: this.serviceChecks,
         udp_kernel_drops: this.udpKernelDrops() ?? null,

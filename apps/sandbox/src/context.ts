@@ -1,5 +1,6 @@
 import type { Config } from '@dd-challenge/config';
 import type { Logger } from 'pino';
+import type { AgentAggregation } from './agent/aggregation.ts';
 import type { CheckStatus } from './agent/checks/status.ts';
 import type { IntakeBus } from './agent/dogstatsd/events.ts';
 import type { IntakeStats } from './agent/stats.ts';
@@ -27,6 +28,8 @@ export interface SandboxContext {
   readonly store: Store;
   /** The metric store (metric-query's SeriesSource). */
   readonly metrics: Metrics;
+  /** The Agent's 10 s buckets (DogStatsD, trace metrics); agent.flush() writes them all now. */
+  readonly agent: AgentAggregation;
   /** Host name -> { ip, tags } ({{host.ip}} in monitor messages). */
   readonly hosts: HostRegistry;
   /** Recent traces, bounded by spans. */

@@ -9,16 +9,14 @@ const sandbox = await startSandbox({ config });
 // (the TypeScript stripper then never loads: ~18 MB less RSS).
 module.flushCompileCache?.();
 const { log } = sandbox.context;
-const socket = sandbox.dogstatsd.socketPath;
 log.info(
   {
     api: sandbox.apiUrl,
     traces: sandbox.traceUrl,
     dogstatsd: `${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}/udp`,
-    ...(socket ? { dogstatsdSocket: socket } : {}),
     dataDir: sandbox.context.dataDir,
   },
-  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port} (${sandbox.dogstatsd.receiver} reader)${socket ? ` and unixgram://${socket}` : ''}`,
+  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}`,
 );
 
 let stopping = false;

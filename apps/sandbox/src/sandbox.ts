@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { hostname as machineName } from 'node:os';
 import type { Config } from '@dd-challenge/config';
 import { type Logger, pino } from 'pino';
-import type { UdpReceiverKind } from './agent/dogstatsd/server.ts';
 import { agentState, startAgent } from './agent/index.ts';
 import { buildApiServer } from './backend/api/server.ts';
 import { openStore } from './backend/db/store.ts';
@@ -21,8 +20,6 @@ export interface SandboxOptions {
   readonly log?: Logger;
   /** Default: DD_HOSTNAME or the machine's name. */
   readonly hostname?: string;
-  /** DogStatsD Unix datagram socket path; default DD_DOGSTATSD_SOCKET (none when unset). */
-  readonly dogstatsdSocket?: string;
 }
 
 export interface Sandbox {
@@ -31,14 +28,8 @@ export interface Sandbox {
   readonly apiUrl: string;
   /** http://host:port of the trace intake. */
   readonly traceUrl: string;
-  /** Where DogStatsD listens: UDP host and bound port, and the Unix socket when one was asked for. */
-  readonly dogstatsd: {
-    readonly host: string;
-    readonly port: number;
-    readonly socketPath: string | undefined;
-    /** Who reads the UDP socket (see startDogStatsD). */
-    readonly receiver: UdpReceiverKind;
-  };
+  /** Where DogStatsD listens: UDP host and bound port. */
+  readonly dogstatsd: { readonly host: string; readonly port: number };
   /** The monitor engine (tests drive it with tick() / runUntil() on a ManualClock). */
   readonly monitors: MonitorEngine;
   close(): Promise<void>;
@@ -58,16 +49,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;
   const dataDir = options.dataDir ?? config.sandbox.dataDir;
   mkdirSync(dataDir, { recursive: true });
+  const clock =
+    options.clock ??
+    (config.sandbox.clockSpeed === 1 ? systemClock : new ScaledClock(config.sandbox.clockSpeed));
+  const store = openStore(dataDir);
+  const hostname = options.hostname ?? config.hostname ?? machineName();
   const context: SandboxContext = {
     config,
-    clock:
-      options.clock ??
-      (config.sandbox.clockSpeed === 1 ? systemClock : new ScaledClock(config.sandbox.clockSpeed)),
+    clock,
     log: options.log ?? pino({ level: config.logLevel, name: 'sandbox' }),
     dataDir,
-    store: openStore(dataDir),
-    hostname: options.hostname ?? config.hostname ?? machineName(),
-    ...agentState(config, dataDir, options.hostname ?? config.hostname ?? machineName()),
+    store,
+    hostname,
+    ...agentState(config, { db: store.db, clock, hostname }),
   };
   const host = config.sandbox.host;
   const running: RunningPart[] = [];
@@ -76,7 +70,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const agent = await startAgent(context, {
     dogstatsd: options.ports?.dogstatsd,
     traces: options.ports?.traces,
-    socketPath: options.dogstatsdSocket,
   });
   running.push({ name: 'agent', close: () => agent.close() });
   const monitors = startMonitorEngine(context);

@@ -16,7 +16,6 @@ export async function testSandbox(
     dataDir?: string;
     keepData?: boolean;
     traces?: number;
-    dogstatsdSocket?: string;
   } = {},
 ) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sandbox-agent-'));
@@ -35,7 +34,6 @@ export async function testSandbox(
     hostname: HOST,
     ports: { api: 0, dogstatsd: 0, traces: options.traces ?? 0 },
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.dogstatsdSocket ? { dogstatsdSocket: options.dogstatsdSocket } : {}),
   });
   return {
     sandbox,

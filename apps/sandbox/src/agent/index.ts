@@ -1,20 +1,27 @@
+import type { DatabaseSync } from 'node:sqlite';
 import type { Config } from '@dd-challenge/config';
 import { HostRegistry } from '../backend/hosts.ts';
 import { Metrics } from '../backend/metrics/metrics.ts';
+import type { Clock } from '../clock.ts';
 import type { SandboxContext } from '../context.ts';
-import { type CheckStatus, startChecks } from './checks/index.ts';
+import { AgentAggregation } from './aggregation.ts';
+import { startChecks } from './checks/index.ts';
+import type { CheckStatus } from './checks/status.ts';
+import { Aggregator } from './dogstatsd/aggregator.ts';
 import { IntakeBus } from './dogstatsd/events.ts';
-import { DogStatsDParser } from './dogstatsd/parser.ts';
-import { startDogStatsD, type UdpReceiverKind } from './dogstatsd/server.ts';
+import { DogStatsDIntake } from './dogstatsd/intake.ts';
+import { startDogStatsD } from './dogstatsd/server.ts';
 import { IntakeStats } from './stats.ts';
-import { startTraceServer } from './traces/server.ts';
+import { startTraceIntake } from './traces/server.ts';
 import { TraceStore } from './traces/store.ts';
 import { TraceMetrics } from './traces/trace-metrics.ts';
 
 /** What the Agent side adds to SandboxContext. */
 export interface AgentState {
-  /** The metric store (SeriesSource) with the DogStatsD aggregator and checkpoint. */
+  /** The metric store (backend), which the Agent's flushes write to. */
   readonly metrics: Metrics;
+  /** The Agent's 10 s buckets; agent.flush() writes them all now. */
+  readonly agent: AgentAggregation;
   /** Host name -> { ip, tags } ({{host.ip}} in monitor messages). */
   readonly hosts: HostRegistry;
   /** Recent traces, bounded by spans. */
@@ -26,51 +33,41 @@ export interface AgentState {
 /** Makes the Agent side's shared state (nothing listens yet). */
 export function agentState(
   config: Config,
-  dataDir: string,
-  hostname: string,
-  maxSpans = 100_000,
+  options: { db: DatabaseSync; clock: Clock; hostname: string; maxSpans?: number },
 ): AgentState {
+  const { clock, hostname } = options;
   const hosts = new HostRegistry(hostname, config.hostTags);
+  const metrics = new Metrics({ db: options.db, retentionMs: config.sandbox.retentionMs, hosts, clock });
+  const traceMetrics = new TraceMetrics({ env: config.service.env, hostname, hostTags: config.hostTags });
   return {
     hosts,
-    metrics: new Metrics({ dataDir, retentionMs: config.sandbox.retentionMs, hosts }),
-    traces: new TraceStore(maxSpans),
+    metrics,
+    agent: new AgentAggregation({ dogstatsd: new Aggregator(), traces: traceMetrics, metrics, clock }),
+    traces: new TraceStore(options.maxSpans ?? 100_000),
     intake: { stats: new IntakeStats(), bus: new IntakeBus(), checks: [] },
   };
 }
 
 export interface RunningAgent {
-  readonly dogstatsd: {
-    readonly host: string;
-    readonly port: number;
-    readonly socketPath: string | undefined;
-    readonly receiver: UdpReceiverKind;
-  };
+  readonly dogstatsd: { readonly host: string; readonly port: number };
   readonly traceUrl: string;
   readonly tracePort: number;
   close(): Promise<void>;
 }
 
 /**
- * Starts the Agent side: replays the metric checkpoint, listens for DogStatsD (UDP, and the Unix
- * socket when DD_DOGSTATSD_SOCKET is set) and traces, runs the host and postgres checks.
- * Ports 0 pick free ones. close() stops listening, then flushes and snapshots the metrics.
+ * Starts the Agent side: DogStatsD on UDP, the trace intake, the host and postgres checks, and
+ * the 1 s tick that writes the buckets the clock has left. Ports 0 pick free ones. close() stops
+ * listening, then writes every open bucket.
  */
 export async function startAgent(
   ctx: SandboxContext,
-  ports: {
-    dogstatsd?: number | undefined;
-    traces?: number | undefined;
-    socketPath?: string | undefined;
-    checks?: boolean;
-  } = {},
+  ports: { dogstatsd?: number | undefined; traces?: number | undefined; checks?: boolean } = {},
 ): Promise<RunningAgent> {
   const { config, log } = ctx;
   const host = config.sandbox.host;
-  ctx.metrics.open(ctx.clock, log.child({ part: 'metrics' }));
-  const parser = new DogStatsDParser({
-    aggregator: ctx.metrics.aggregator,
-    store: ctx.metrics.store,
+  const intake = new DogStatsDIntake({
+    aggregator: ctx.agent.dogstatsd,
     hosts: ctx.hosts,
     stats: ctx.intake.stats,
     bus: ctx.intake.bus,
@@ -99,23 +96,21 @@ export async function startAgent(
       log.error({ err: error }, 'could not store a DogStatsD event');
     }
   });
+  const onPacket = (packet: Buffer) => intake.packet(packet);
   const dogstatsd = await startDogStatsD({
     host,
     port: ports.dogstatsd ?? config.agent.dogstatsdPort,
-    socketPath: ports.socketPath ?? config.agent.dogstatsdSocket,
     recvBufferSize: config.agent.dogstatsdSoRcvbuf,
-    parser,
+    onPacket,
     stats: ctx.intake.stats,
     log,
   });
-  // flush() takes what the receiver thread has queued but the main thread not yet parsed.
-  const drainDogStatsD = () => dogstatsd.drain();
-  ctx.metrics.aggregator.beforeFlush.push(drainDogStatsD);
-  const traceMetrics = new TraceMetrics(ctx.metrics, ctx.clock, config.service.env);
-  const traces = await startTraceServer(host, ports.traces ?? config.agent.traceAgentPort, {
+  const traces = await startTraceIntake({
+    host,
+    port: ports.traces ?? config.agent.traceAgentPort,
     traces: ctx.traces,
-    traceMetrics,
-    parser,
+    traceMetrics: ctx.agent.traces,
+    onDogStatsD: onPacket,
     stats: ctx.intake.stats,
     clock: ctx.clock,
     log,
@@ -123,17 +118,24 @@ export async function startAgent(
     dogstatsdPort: dogstatsd.port,
   });
   const checks = ports.checks === false ? undefined : startChecks(ctx);
+  const tick = setInterval(() => {
+    try {
+      ctx.agent.tick();
+    } catch (error) {
+      log.error({ err: error }, 'metric flush failed');
+    }
+  }, 1000);
+  tick.unref();
   return {
-    dogstatsd: { host, port: dogstatsd.port, socketPath: dogstatsd.socketPath, receiver: dogstatsd.receiver },
+    dogstatsd: { host, port: dogstatsd.port },
     traceUrl: traces.url,
     tracePort: traces.port,
     async close() {
+      clearInterval(tick);
       await checks?.close();
       await traces.close();
       await dogstatsd.close();
-      const hooks = ctx.metrics.aggregator.beforeFlush;
-      hooks.splice(hooks.indexOf(drainDogStatsD) >>> 0, 1);
-      ctx.metrics.close();
+      ctx.agent.flush();
     },
   };
 }

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const points = await submitDemoMetrics(sandbox, HOST, Math.floor(end / 1000));
     const traces = await sendDemoTraces(sandbox, clock, end - 60 * 60_000, end);
     clock.set(end);
-    sandbox.context.metrics.flush();
+    sandbox.context.agent.flush();
     await sandbox.monitors.runUntil(end);
     console.log(`seeded ${points} points, ${traces} traces; replayed the monitor for 3 hours`);
 

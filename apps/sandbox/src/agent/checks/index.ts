@@ -80,7 +80,6 @@ export function startChecks(ctx: SandboxContext, options: ChecksOptions = {}): R
       const samples = host.run();
       for (const [metric, value] of samples)
         ctx.metrics.submit(metric, [], 'gauge', hostInterval, [[t, value]]);
-      ctx.metrics.commit();
       return samples.length;
     },
   );
@@ -104,7 +103,6 @@ export function startChecks(ctx: SandboxContext, options: ChecksOptions = {}): R
           const samples = await check.run(t);
           for (const s of samples)
             ctx.metrics.submit(s.metric, s.tags, s.type, instance.minCollectionInterval, [[t, s.value]]);
-          ctx.metrics.commit();
           status.message = check.note;
           return samples.length;
         });

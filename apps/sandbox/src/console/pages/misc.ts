@@ -101,7 +101,6 @@ export function explorerPage(ctx: SandboxContext, query: string): string {
 /** GET /sandbox/console/intake */
 export function intakePage(ctx: SandboxContext): string {
   const stats = ctx.intake.stats.toJSON();
-  const agg = ctx.metrics.aggregator;
   const counters: [string, number][] = [
     ['DogStatsD packets', stats.dogstatsd.packets],
     ['DogStatsD bytes', stats.dogstatsd.bytes],
@@ -115,8 +114,8 @@ export function intakePage(ctx: SandboxContext): string {
     ['spans', stats.traces.spans],
     ['series API requests', stats.series.requests],
     ['series API points', stats.series.points],
-    ['aggregator contexts', agg.contexts],
-    ['aggregator flushes', agg.flushes],
+    ['aggregator contexts', ctx.agent.dogstatsd.contexts],
+    ['aggregator flushes', ctx.agent.flushes],
     ['points written', ctx.metrics.store.pointsWritten],
   ];
   const errors = Object.entries(stats.errors);

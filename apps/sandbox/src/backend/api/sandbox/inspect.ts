@@ -36,9 +36,9 @@ export const inspectRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get('/sandbox/intake', async () => ({
     ...ctx.intake.stats.toJSON(),
     aggregator: {
-      contexts: ctx.metrics.aggregator.contexts,
-      flushes: ctx.metrics.aggregator.flushes,
-      flushed_points: ctx.metrics.aggregator.flushedPoints,
+      contexts: ctx.agent.dogstatsd.contexts,
+      flushes: ctx.agent.flushes,
+      flushed_points: ctx.agent.flushedPoints,
     },
     store: { points_written: ctx.metrics.store.pointsWritten, metrics: ctx.metrics.metrics().length },
     traces_kept: {
@@ -53,7 +53,7 @@ export const inspectRoutes: RoutePlugin = async (app, { ctx }) => {
     recent: ctx.intake.bus.recentServiceChecks,
   }));
   app.get('/sandbox/metrics', async () => ({ metrics: ctx.metrics.metrics() }));
-  app.post('/sandbox/metrics/flush', async () => ({ points: ctx.metrics.flush() }));
+  app.post('/sandbox/metrics/flush', async () => ({ points: ctx.agent.flush() }));
   app.get('/sandbox/hosts', async () => ({ hosts: ctx.hosts.list() }));
   app.get('/sandbox/checks', async () => ({ checks: ctx.intake.checks }));
 

@@ -1,6 +1,6 @@
 import { v1 } from '@datadog/datadog-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slugOf } from '../src/backend/api/dashboards/build.ts';
+import { slugOf } from '../src/backend/api/dashboards/doc.ts';
 import { type ApiTestSandbox, apiFailure, startApiTestSandbox } from './support/api-sandbox.ts';
 
 describe('dashboards API through the official client', () => {

@@ -16,7 +16,7 @@ describe('API server: bodies and errors on every route', () => {
   const call = (
     method: string,
     path: string,
-    init: { headers?: Record<string, string>; body?: BodyInit } = {},
+    init: { headers?: Record<string, string>; body?: string | Buffer } = {},
   ) => fetch(`${api.sandbox.apiUrl}${path}`, { method, ...init, headers: { ...KEYS, ...init.headers } });
 
   beforeAll(async () => {

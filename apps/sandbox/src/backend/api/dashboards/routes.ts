@@ -5,7 +5,7 @@ import { type Query, queryBool, queryInt } from '../params.ts';
 import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
-import { dashboardDoc, dashboardSummary, newDashboardId, templateVariablesProblem } from './build.ts';
+import { dashboardDoc, dashboardSummary, newDashboardId, templateVariablesProblem } from './doc.ts';
 
 type Params = { dashboard_id: string };
 

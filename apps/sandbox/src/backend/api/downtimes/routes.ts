@@ -8,7 +8,8 @@ import { type Query, queryBool, queryInt, queryString } from '../params.ts';
 import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
-import { downtimeResource, newDowntime, updatedDowntime, userResource } from './build.ts';
+import { newDowntime, updatedDowntime } from './record.ts';
+import { downtimeResource, userResource } from './resource.ts';
 
 type Params = { downtime_id: string };
 

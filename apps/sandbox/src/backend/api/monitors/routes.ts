@@ -9,16 +9,10 @@ import { type Query, queryInt, queryString } from '../params.ts';
 import type { RoutePlugin } from '../plugin.ts';
 import { sandboxUser } from '../user.ts';
 import { validateBody } from '../validation.ts';
-import {
-  groupStatesFilter,
-  monitorView,
-  newMonitorDoc,
-  storedType,
-  thresholdProblem,
-  updatedMonitorDoc,
-} from './build.ts';
+import { newMonitorDoc, storedType, thresholdProblem, updatedMonitorDoc } from './doc.ts';
 import { type CheckedQuery, checkMonitorQuery } from './query.ts';
 import { searchResponse } from './search.ts';
+import { groupStatesFilter, monitorView } from './view.ts';
 
 const NOT_FOUND = 'Monitor not found';
 

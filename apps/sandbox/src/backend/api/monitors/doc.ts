@@ -1,4 +1,5 @@
-import type { Json, JsonObject, MonitorDoc, StoredMonitor } from '../../db/types.ts';
+/** A monitor's stored document from a create or update body: Datadog's defaults, type and thresholds. */
+import type { Json, JsonObject, MonitorDoc } from '../../db/types.ts';
 import { isoMicros } from '../timestamps.ts';
 import type { SandboxUser } from '../user.ts';
 import type { CheckedQuery } from './query.ts';
@@ -103,34 +104,4 @@ export function updatedMonitorDoc(
   if (body.options !== undefined) next.options = buildOptions(type, body.options as JsonObject, query);
   if (body.tags === null) next.tags = [];
   return next;
-}
-
-/** Which group states to show (`group_states=all` or a list of `alert,warn,no data,ok`). */
-export function groupStatesFilter(value: string | undefined): ((status: string) => boolean) | undefined {
-  if (!value) return undefined;
-  const wanted = value.split(',').map((s) => s.trim().toLowerCase());
-  if (wanted.includes('all')) return () => true;
-  return (status) => wanted.includes(status.toLowerCase());
-}
-
-/** The API's view of a stored monitor: the definition plus its state fields. */
-export function monitorView(
-  stored: StoredMonitor,
-  extras: { groupStates?: (status: string) => boolean; matchingDowntimes?: Json[] } = {},
-): JsonObject {
-  const view: JsonObject = {
-    ...stored.doc,
-    overall_state_modified:
-      stored.state.overallStateModified === null ? null : isoMicros(stored.state.overallStateModified),
-    overall_state: stored.state.overallState,
-  };
-  if (extras.groupStates) {
-    const groups: JsonObject = {};
-    for (const [name, g] of Object.entries(stored.state.groups)) {
-      if (extras.groupStates(g.status)) groups[name] = g as unknown as Json;
-    }
-    view.state = { groups };
-  }
-  if (extras.matchingDowntimes) view.matching_downtimes = extras.matchingDowntimes;
-  return view;
 }

@@ -74,7 +74,10 @@ export function startEmitter(options: EmitterOptions): Emitter {
         schedule.stop();
         await Promise.all(inFlight);
         await client.close();
-        log.info({ sent, sendErrors: client.errorCount }, 'emitter stopped');
+        log.debug(
+          { sent, sendErrors: client.errorCount },
+          `emitter stopped: ${sent} points sent, ${client.errorCount} send errors`,
+        );
       })();
       return stopping;
     },

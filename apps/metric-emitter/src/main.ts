@@ -1,19 +1,19 @@
 import { loadConfigOrExit } from '@dd-challenge/config';
+import { createLogger } from '@dd-challenge/config/log';
 import { type Emitter, startEmitter } from './emitter.ts';
-import { createLogger } from './log.ts';
 
 /** Exit within this long of a signal even if the socket will not close. */
 const SHUTDOWN_DEADLINE_MS = 1500;
 
 const config = loadConfigOrExit();
-const log = createLogger(config.logLevel);
+const log = createLogger(config, 'metric-emitter');
 let emitter: Emitter | undefined;
 
 let shuttingDown = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (shuttingDown) return;
   shuttingDown = true;
-  log.info({ signal }, 'stopping: flushing the last point');
+  log.debug({ signal }, `${signal}: flushing the last point`);
   setTimeout(() => {
     log.warn('socket did not close in time; exiting anyway');
     process.exit(0);

@@ -20,6 +20,7 @@ describe('the metric-emitter process', { timeout: 40_000 }, () => {
         DD_DOGSTATSD_PORT: String(r.port),
         MY_METRIC_INTERVAL: '1s',
         DD_ENV: 'test',
+        LOG_LEVEL: 'debug',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -43,7 +44,10 @@ describe('the metric-emitter process', { timeout: 40_000 }, () => {
     child.kill(signal);
     expect(await exited).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(2000);
-    expect(out).toContain('"msg":"emitter stopped"');
+    // Readable lines in a pipe too (LOG_FORMAT defaults to pretty), the stop at debug.
+    expect(out).toMatch(/^\[[\d:.]+\] INFO \(metric-emitter\): sending my_metric every 1s to udp:\/\//m);
+    expect(out).toMatch(/DEBUG \(metric-emitter\): emitter stopped: \d+ points sent, 0 send errors/);
+    expect(out).not.toMatch(/^\{/m);
   });
 
   it('refuses a bad interval with a message naming it, exit 1', async () => {

@@ -1,9 +1,10 @@
 import { type MonitorQuery, parseMonitorQuery } from '@dd-challenge/metric-query';
 
 /**
- * The one place monitor queries are parsed. Metric monitors go through metric-query's
- * parseMonitorQuery; the other monitor types (whose queries the sandbox does not evaluate) get
- * their final comparison checked, which is what Datadog's "invalid operator specified" is about.
+ * How the API checks a monitor's query on create, update and validate. Metric monitors go
+ * through metric-query's parseMonitorQuery (as the engine's compileMonitor does); the other
+ * monitor types (whose queries the sandbox does not evaluate) get their final comparison
+ * checked, which is what Datadog's "invalid operator specified" is about.
  */
 const COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { initDataDir } from './init-data-dir.ts';
 
 describe('startEmbeddedPostgres', () => {
   const dirs: string[] = [];
@@ -88,6 +90,26 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await again.end();
       await second.close();
+    }
+  });
+
+  it('creates a fresh data folder in a child process and runs with the demo-sized settings', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dev-postgres-'));
+    dirs.push(dataDir);
+    await initDataDir(dataDir);
+    // The database exists before this process ever loaded PGlite for it.
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    const server = await startEmbeddedPostgres({ port: 0, dataDir });
+    const client = new pg.Client({ connectionString: server.url });
+    try {
+      await client.connect();
+      const show = async (name: string) => Object.values((await client.query(`SHOW ${name}`)).rows[0])[0];
+      expect(await show('shared_buffers')).toBe('16MB');
+      expect(await show('maintenance_work_mem')).toBe('16MB');
+      expect(await show('work_mem')).toBe('2MB');
+    } finally {
+      await client.end();
+      await server.close();
     }
   });
 });

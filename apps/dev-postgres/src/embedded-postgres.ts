@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { initDataDir } from './init-data-dir.ts';
+import { DEMO_POSTGRESQL_CONF } from './postgresql-conf.ts';
 
 export interface EmbeddedPostgresOptions {
   /** TCP port to listen on; 0 picks a free one. Default 0. */
@@ -27,15 +29,22 @@ export interface EmbeddedPostgres {
 }
 
 /**
- * Starts PGlite (Postgres compiled to WASM) and serves it over the Postgres wire protocol, so
- * pg, psql and the Agent's postgres check connect with a plain connection string.
+ * Starts PGlite (Postgres compiled to WASM) with settings sized for a demo and serves it over the
+ * Postgres wire protocol, so pg, psql and the Agent's postgres check connect with a plain
+ * connection string.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  if (options.dataDir !== undefined) {
+    await mkdir(options.dataDir, { recursive: true });
+    await initDataDir(options.dataDir);
+  }
+  const db = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    postgresqlconf: [...DEMO_POSTGRESQL_CONF],
+  });
   // pglite-socket multiplexes many client connections over PGlite's single backend: queries
   // are queued and a connection inside a transaction keeps the backend until it ends.
   const serve = (port: number) =>

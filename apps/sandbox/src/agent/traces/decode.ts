@@ -47,14 +47,27 @@ function parse(body: Uint8Array): unknown {
   }
 }
 
+// Tracers repeat most strings span after span (ids of the trace and of parents, names, services,
+// tag values); the store keeps 100,000 spans, so each is kept once. Bounded: cleared when full.
+const MAX_INTERNED = 50_000;
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > 256) return s;
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && kind(v) === 'a map';
 
 /** An id as the unsigned 64-bit decimal it encodes (negative ones are two's complement). */
 function id(v: unknown, what: string): string {
-  if (typeof v === 'bigint') return BigInt.asUintN(64, v).toString();
+  if (typeof v === 'bigint') return intern(BigInt.asUintN(64, v).toString());
   if (typeof v === 'number' && Number.isSafeInteger(v))
-    return v >= 0 ? String(v) : BigInt.asUintN(64, BigInt(v)).toString();
+    return intern(v >= 0 ? String(v) : BigInt.asUintN(64, BigInt(v)).toString());
   return wrong(what, 'a 64-bit integer', v);
 }
 
@@ -68,7 +81,7 @@ function num(v: unknown, what: string, nilIsZero = true): number {
 
 /** A string field; nil reads as ''. */
 function str(v: unknown, what: string): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return intern(v);
   if (v === null || v === undefined) return '';
   return wrong(what, 'a string', v);
 }
@@ -127,7 +140,10 @@ export function decodeV04(body: Uint8Array): Span[][] {
     if (s.span_id === undefined) fail(`${where}: span_id is missing`);
     const meta = s.meta ?? {};
     if (!isMap(meta)) return wrong(`${where}: meta`, 'a map', meta);
-    for (const k in meta) if (typeof meta[k] !== 'string') wrong(`${where}: meta.${k}`, 'a string', meta[k]);
+    for (const k in meta) {
+      const v = meta[k];
+      meta[k] = typeof v === 'string' ? intern(v) : wrong(`${where}: meta.${k}`, 'a string', v);
+    }
     const metrics = s.metrics ?? {};
     if (!isMap(metrics)) return wrong(`${where}: metrics`, 'a map', metrics);
     for (const k in metrics) metrics[k] = num(metrics[k], `${where}: metrics.${k}`, false);
@@ -164,7 +180,7 @@ export function decodeV05(body: Uint8Array): Span[][] {
   for (const [i, s] of table.entries())
     if (typeof s !== 'string') wrong(`string table entry ${i}`, 'a string', s);
   if (!Array.isArray(list)) return fail('body is not [string table, traces]: traces is not an array');
-  const strings = table as string[];
+  const strings = (table as string[]).map(intern);
   // Map keys arrive as object keys: the index's decimal string.
   const at = (v: unknown, what: string): string => {
     const i =

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Flushed } from '../../backend/metrics/points.ts';
-import { Aggregator } from './aggregator.ts';
+import { Aggregator, tagsOf } from './aggregator.ts';
 
 const T = 1_795_000_000;
 const at = (seconds: number) => (T + seconds) * 1000;
-const TAGS = ['env:test', 'host:h'];
+const TAG_LIST = ['env:test', 'host:h'];
+const TAGS = tagsOf(TAG_LIST);
 
 /** metric -> [time, value, type, add] of the points of a flush. */
 function byMetric(f: Flushed) {
@@ -63,7 +64,7 @@ describe('DogStatsD aggregation', () => {
       'h.99percentile',
     ]);
     const [d] = f.sketches;
-    expect(d).toMatchObject({ metric: 'd', tags: TAGS, time: T });
+    expect(d).toMatchObject({ metric: 'd', tags: TAG_LIST, time: T });
     expect([d?.sketch.count, d?.sketch.sum, d?.sketch.min, d?.sketch.max]).toEqual([6, 14, -2, 4]);
   });
 
@@ -89,10 +90,10 @@ describe('DogStatsD aggregation', () => {
 
   it('keeps one context per name, type and tag set', () => {
     const a = new Aggregator();
-    a.add(at(1), 'm', 'gauge', ['host:a'], [1], 1);
-    a.add(at(1), 'm', 'gauge', ['host:b'], [2], 1);
-    a.add(at(1), 'm', 'count', ['host:a'], [10], 1);
-    a.add(at(1), 'm', 'gauge', ['host:a'], [3], 1);
+    a.add(at(1), 'm', 'gauge', tagsOf(['host:a']), [1], 1);
+    a.add(at(1), 'm', 'gauge', tagsOf(['host:b']), [2], 1);
+    a.add(at(1), 'm', 'count', tagsOf(['host:a']), [10], 1);
+    a.add(at(1), 'm', 'gauge', tagsOf(['host:a']), [3], 1);
     const f = a.flush(at(10), false);
     expect(f.points.map((p) => [p.tags[0], p.type, p.value])).toEqual([
       ['host:a', 'gauge', 3],
@@ -103,12 +104,12 @@ describe('DogStatsD aggregation', () => {
 
   it('forwards points with their own time at the next flush, not aggregated', () => {
     const a = new Aggregator();
-    a.addTimestamped('g', 'gauge', TAGS, T - 100, [1, 2], 1);
-    a.addTimestamped('c', 'count', TAGS, T - 100, [3], 0.5);
+    a.addTimestamped('g', 'gauge', TAG_LIST, T - 100, [1, 2], 1);
+    a.addTimestamped('c', 'count', TAG_LIST, T - 100, [3], 0.5);
     expect(a.flush(at(1), false).points).toEqual([
-      { metric: 'g', tags: TAGS, type: 'gauge', interval: 0, time: T - 100, value: 1 },
-      { metric: 'g', tags: TAGS, type: 'gauge', interval: 0, time: T - 100, value: 2 },
-      { metric: 'c', tags: TAGS, type: 'count', interval: 10, time: T - 100, value: 6, add: true },
+      { metric: 'g', tags: TAG_LIST, type: 'gauge', interval: 0, time: T - 100, value: 1 },
+      { metric: 'g', tags: TAG_LIST, type: 'gauge', interval: 0, time: T - 100, value: 2 },
+      { metric: 'c', tags: TAG_LIST, type: 'count', interval: 10, time: T - 100, value: 6, add: true },
     ]);
     expect(a.flush(at(1), true).points).toEqual([]);
   });

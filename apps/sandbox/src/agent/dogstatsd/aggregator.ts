@@ -4,6 +4,14 @@ import { newSketch } from '../../backend/metrics/sketch.ts';
 import { histogramStats } from './histogram.ts';
 import type { MetricType } from './parser.ts';
 
+/** A point's complete tags (sorted, with the host) and their text, what contexts are keyed by. */
+export interface Tags {
+  readonly list: readonly string[];
+  readonly key: string;
+}
+
+export const tagsOf = (list: readonly string[]): Tags => ({ list, key: list.join(',') });
+
 /** One context (name, type, complete tags) and what it received in one bucket. */
 interface Context {
   readonly name: string;
@@ -55,21 +63,21 @@ export class Aggregator {
     return Math.floor(nowMs / 1000 / this.interval) * this.interval;
   }
 
-  /** The context of a metric in the bucket of `nowMs` (`tags` complete: sorted, with the host). */
-  #context(nowMs: number, name: string, type: MetricType, tags: readonly string[]): Context {
+  /** The context of a metric in the bucket of `nowMs`. */
+  #context(nowMs: number, name: string, type: MetricType, tags: Tags): Context {
     const start = this.#bucketOf(nowMs);
     let bucket = this.#buckets.get(start);
     if (!bucket) {
       bucket = new Map();
       this.#buckets.set(start, bucket);
     }
-    const key = `${type}\u0000${name}\u0000${tags.join(',')}`;
+    const key = `${type}\u0000${name}\u0000${tags.key}`;
     let ctx = bucket.get(key);
     if (!ctx) {
       ctx = {
         name,
         type,
-        tags,
+        tags: tags.list,
         value: 0,
         samples: [],
         weights: undefined,
@@ -86,7 +94,7 @@ export class Aggregator {
     nowMs: number,
     name: string,
     type: Exclude<MetricType, 'set'>,
-    tags: readonly string[],
+    tags: Tags,
     values: readonly number[],
     rate: number,
   ): void {
@@ -118,7 +126,7 @@ export class Aggregator {
   }
 
   /** One member of a set (its raw text; sets take no sample rate). */
-  addMember(nowMs: number, name: string, tags: readonly string[], member: string): void {
+  addMember(nowMs: number, name: string, tags: Tags, member: string): void {
     const ctx = this.#context(nowMs, name, 'set', tags);
     ctx.members ??= new Set();
     ctx.members.add(member);

@@ -1,7 +1,7 @@
 import { enrichTags, type HostRegistry } from '../../backend/hosts.ts';
 import type { Clock } from '../../clock.ts';
 import type { IntakeStats } from '../stats.ts';
-import type { Aggregator } from './aggregator.ts';
+import { type Aggregator, type Tags, tagsOf } from './aggregator.ts';
 import type { IntakeBus } from './events.ts';
 import { type MetricLine, parseLine, splitLines } from './parser.ts';
 
@@ -13,6 +13,14 @@ export interface IntakeDeps {
   readonly clock: Clock;
 }
 
+/** A line's tags as sent, resolved: complete, and the host they name. */
+interface ResolvedTags extends Tags {
+  readonly host: string | undefined;
+}
+
+/** Tag texts remembered before starting over (a sender inventing tags must not grow it forever). */
+const MAX_TAG_TEXTS = 10_000;
+
 /**
  * What the Agent does with a DogStatsD datagram: each line parsed on its own (a bad line is
  * counted under its reason and the others go on), metrics into the aggregator with the host and
@@ -20,6 +28,8 @@ export interface IntakeDeps {
  */
 export class DogStatsDIntake {
   readonly #deps: IntakeDeps;
+  /** Tags as sent -> resolved: most lines repeat the tags of earlier ones. */
+  readonly #tags = new Map<string, ResolvedTags>();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -73,14 +83,25 @@ export class DogStatsDIntake {
 
   #metric(m: MetricLine, now: number): void {
     const { aggregator, stats, hosts } = this.#deps;
-    const tags = enrichTags(m.tags, hosts);
-    const host = tags.find((t) => t.startsWith('host:'));
-    if (host) hosts.seen(host.slice(5), now);
+    const tags = this.#resolve(m.tags);
+    if (tags.host !== undefined) hosts.seen(tags.host, now);
     if (m.type === 'set') aggregator.addMember(now, m.name, tags, m.member as string);
     else if (m.timestamp > 0 && (m.type === 'gauge' || m.type === 'count'))
-      aggregator.addTimestamped(m.name, m.type, tags, m.timestamp, m.values, m.rate);
+      aggregator.addTimestamped(m.name, m.type, tags.list, m.timestamp, m.values, m.rate);
     else aggregator.add(now, m.name, m.type, tags, m.values, m.rate);
     stats.metricLines++;
     stats.metricSamples += m.type === 'set' ? 1 : m.values.length;
+  }
+
+  #resolve(text: string): ResolvedTags {
+    let resolved = this.#tags.get(text);
+    if (resolved === undefined) {
+      const list = enrichTags(text === '' ? [] : text.split(','), this.#deps.hosts);
+      const host = list.find((t) => t.startsWith('host:'));
+      resolved = { ...tagsOf(list), host: host?.slice(5) };
+      if (this.#tags.size >= MAX_TAG_TEXTS) this.#tags.clear();
+      this.#tags.set(text, resolved);
+    }
+    return resolved;
   }
 }

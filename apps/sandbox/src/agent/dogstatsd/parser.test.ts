@@ -20,7 +20,7 @@ describe('DogStatsD metric lines', () => {
       values: [1.5],
       member: undefined,
       rate: 1,
-      tags: [],
+      tags: '',
       timestamp: 0,
       containerId: undefined,
     });
@@ -45,14 +45,14 @@ describe('DogStatsD metric lines', () => {
     const m = metric('m:2|c|#env:prod,team,env:dev|@0.25|c:abc123|T1795000000|x:whatever');
     expect(m).toMatchObject({
       rate: 0.25,
-      tags: ['env:prod', 'team', 'env:dev'],
+      tags: 'env:prod,team,env:dev',
       containerId: 'abc123',
       timestamp: 1795000000,
     });
     expect(metric('m:2|c|T1795000000|@0.5|#a').rate).toBe(0.5);
-    // the last tags field wins; an empty one means none
-    expect(metric('m:1|g|#a|#b,c').tags).toEqual(['b', 'c']);
-    expect(metric('m:1|g|#').tags).toEqual([]);
+    // the last tags field wins
+    expect(metric('m:1|g|#a|#b,c').tags).toBe('b,c');
+    expect(metric('m:1|g|#').tags).toBe('');
   });
 
   it('keeps a set member as its whole value text', () => {

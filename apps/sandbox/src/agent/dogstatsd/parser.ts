@@ -24,8 +24,8 @@ export interface MetricLine {
   readonly values: readonly number[];
   readonly member: string | undefined;
   readonly rate: number;
-  /** As sent (not yet enriched with the host and DD_TAGS). */
-  readonly tags: readonly string[];
+  /** The tags as sent, comma-separated ('' for none); the receiver adds the host and DD_TAGS. */
+  readonly tags: string;
   /** `|T`: the point's own time in UNIX seconds (0: none, the arrival time is used). */
   readonly timestamp: number;
   readonly containerId: string | undefined;
@@ -99,7 +99,7 @@ export function parseLine(line: string): ParsedLine {
   const type = TYPES.get(typeField);
   if (type === undefined) return bad(typeField === '' ? 'missing type' : 'unknown metric type');
   let rate = 1;
-  let tags: string[] = [];
+  let tags = '';
   let timestamp = 0;
   let containerId: string | undefined;
   for (let i = 2; i < fields.length; i++) {
@@ -107,7 +107,7 @@ export function parseLine(line: string): ParsedLine {
     if (f.startsWith('@')) {
       rate = parseNumber(f.slice(1));
       if (!(rate > 0 && rate <= 1)) return bad('invalid sample rate');
-    } else if (f.startsWith('#')) tags = f.length > 1 ? f.slice(1).split(',') : [];
+    } else if (f.startsWith('#')) tags = f.slice(1);
     else if (f.startsWith('c:')) containerId = f.slice(2);
     else if (f.startsWith('T')) {
       timestamp = parseNumber(f.slice(1));
@@ -116,11 +116,12 @@ export function parseLine(line: string): ParsedLine {
   }
   const name = head.slice(0, colon);
   const valueText = head.slice(colon + 1);
-  const base = { kind: 'metric', name, type, rate, tags, timestamp, containerId } as const;
-  // A set's member is its whole value text, colons included.
-  if (type === 'set')
-    return valueText === '' ? bad('empty value') : { ...base, values: [], member: valueText };
   const values: number[] = [];
+  // A set's member is its whole value text, colons included.
+  if (type === 'set') {
+    if (valueText === '') return bad('empty value');
+    return { kind: 'metric', name, type, values, member: valueText, rate, tags, timestamp, containerId };
+  }
   for (const text of valueText.split(':')) {
     if (text === '') continue;
     const v = parseNumber(text);
@@ -129,7 +130,7 @@ export function parseLine(line: string): ParsedLine {
     values.push(v);
   }
   if (values.length === 0) return bad('empty value');
-  return { ...base, values, member: undefined };
+  return { kind: 'metric', name, type, values, member: undefined, rate, tags, timestamp, containerId };
 }
 
 const positiveInteger = (text: string): number | undefined => {

@@ -13,7 +13,7 @@ import { startTraceIntake } from '../test/support/trace-intake.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2); // per measurement
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5); // alternating untraced/traced rounds
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info'; // the app's default: a line per request
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info'; // the app's default (request lines are at debug)
 /** Extra traced variants from ABLATIONS below, comma-separated (README figures), e.g. dd-defaults. */
 const VARIANTS = (process.env.BENCH_VARIANTS ?? '').split(',').filter(Boolean);
 /** embedded: PGlite in its own process, as `pnpm dev` runs it; real: a fresh database on :5432. */
@@ -47,7 +47,7 @@ const ABLATIONS: Record<string, Record<string, string>> = {
   'no-runtime-metrics': { DD_RUNTIME_METRICS_ENABLED: 'false' },
   'no-log-injection': { DD_LOGS_INJECTION: 'false' },
   'no-fs': { DD_TRACE_DISABLED_INSTRUMENTATIONS: 'dns,net,fs' },
-  'logs-warn': { LOG_LEVEL: 'warn' },
+  'logs-debug': { LOG_LEVEL: 'debug' }, // a line per request
   lean: {
     DD_EXPERIMENTAL_PROPAGATE_PROCESS_TAGS_ENABLED: 'false',
     DD_CRASHTRACKING_ENABLED: 'false',

@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { createNotesRepository } from './notes/notes-repository.ts';
 import { notesRoutes } from './notes/notes-routes.ts';
+import { RequestLines } from './request-lines.ts';
 import { challengeRoutes } from './routes/challenge.ts';
 import { healthRoutes } from './routes/health.ts';
 
@@ -19,6 +20,7 @@ export interface AppDeps {
  */
 export function buildApp(config: Config, deps: AppDeps, server: FastifyServerOptions = {}): FastifyInstance {
   const app = Fastify({
+    logController: new RequestLines(),
     ...server,
     // Reject unknown fields with a 400 naming them instead of silently dropping them.
     ajv: {

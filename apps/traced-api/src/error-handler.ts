@@ -4,6 +4,8 @@ import { sendProblem } from './problem.ts';
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
 export const RETRY_AFTER_SECONDS = 1;
+/** While the database is down, one warning this often (the 503s between them at debug). */
+export const UNAVAILABLE_WARNING_EVERY_MS = 30_000;
 
 interface ValidationIssue {
   instancePath: string;
@@ -36,6 +38,8 @@ function describeIssue(issue: ValidationIssue): string {
  * 500 without internals. Server-side failures are logged with the request's context.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  let quiet = 0;
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const errors = (error.validation as ValidationIssue[]).map((issue) => ({
@@ -46,7 +50,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendProblem(reply, 400, detail, { errors });
     }
     if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+      const now = Date.now();
+      if (now - warnedAt >= UNAVAILABLE_WARNING_EVERY_MS) {
+        const since = quiet > 0 ? ` (${quiet} more since the last warning)` : '';
+        request.log.warn({ err: error, suppressed: quiet }, `database unavailable, answering 503${since}`);
+        warnedAt = now;
+        quiet = 0;
+      } else {
+        quiet++;
+        request.log.debug({ err: error }, 'database unavailable, answering 503');
+      }
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return sendProblem(reply, 503, 'The database is unavailable; retry shortly.');
     }

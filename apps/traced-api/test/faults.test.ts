@@ -1,6 +1,7 @@
 import { loadConfig } from '@dd-challenge/config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@dd-challenge/dev-postgres';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { createPool } from '../src/db/pool.ts';
@@ -23,6 +24,7 @@ describe('database faults', () => {
   let app: FastifyInstance;
   let pool: ReturnType<typeof createPool>;
   let seq = 0;
+  const logLines: { level: number; msg: string }[] = [];
 
   beforeAll(async () => {
     // In memory: stop() is the outage (every connection dropped, the port refusing) and
@@ -34,7 +36,12 @@ describe('database faults', () => {
       envFile: false,
     });
     pool = createPool(config.database.url);
-    app = buildApp(config, { pool });
+    const logs = {
+      write: (line: string) => {
+        logLines.push(JSON.parse(line) as { level: number; msg: string });
+      },
+    };
+    app = buildApp(config, { pool }, { loggerInstance: pino({ level: 'debug' }, logs) });
     await app.ready();
   });
   afterAll(async () => {
@@ -100,6 +107,11 @@ describe('database faults', () => {
       expect(o.contentType).toMatch(/^application\/problem\+json/);
     }
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(2000);
+    // One warning for the outage, not one per 503: the rest are at debug.
+    const said = (level: number) =>
+      logLines.filter((l) => l.level === level && l.msg.startsWith('database unavailable')).length;
+    expect(said(40)).toBe(1);
+    expect(said(20)).toBe(unavailable.length - 1);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
 
     await db.restart();

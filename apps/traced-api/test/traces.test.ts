@@ -120,7 +120,7 @@ describe('traces from the running app', () => {
     const span = spans.find((s) => s.meta['http.url']?.includes('logged=1')) as Span;
     const line = app.stdout
       .map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string }; dd?: Record<string, string> })
-      .find((l) => l.msg === 'incoming request' && l.req?.url === '/api/apm?logged=1');
+      .find((l) => l.msg?.startsWith('GET /api/apm?logged=1 200 ') && l.req?.url === '/api/apm?logged=1');
     expect(line?.dd).toMatchObject({ service: tags.DD_SERVICE, env: tags.DD_ENV, version: tags.DD_VERSION });
     // 128-bit trace ids: the log carries 32 hex digits, the span the low 64 bits plus _dd.p.tid.
     const traceId = line?.dd?.trace_id ?? '';

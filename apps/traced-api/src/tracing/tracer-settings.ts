@@ -7,6 +7,8 @@ export const TRACER_DEFAULTS: Readonly<Record<string, string>> = {
   // Wanted: runtime metrics (runtime.node.*) and trace ids in every pino line.
   DD_RUNTIME_METRICS_ENABLED: 'true',
   DD_LOGS_INJECTION: 'true',
+  // dd-trace's start-up banner is a JSON dump of its settings: noise in `pnpm dev`'s output.
+  DD_TRACE_STARTUP_LOGS: 'false',
   // Code origin captures a stack trace for every entry span: the largest single cost measured.
   DD_CODE_ORIGIN_FOR_SPANS_ENABLED: 'false',
   // Telemetry (heartbeats, metrics, dependency lists) and remote config polling: background

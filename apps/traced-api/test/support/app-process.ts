@@ -9,7 +9,7 @@ export const TRACED_ARGS = ['--import', './src/tracing/preload.ts', '--import', 
 
 export interface AppProcess {
   url: string;
-  /** stdout lines (pino JSON) and stderr lines as they arrived. */
+  /** stdout lines (pino JSON, every request at debug) and stderr lines as they arrived. */
   stdout: string[];
   stderr: string[];
   child: ChildProcess;
@@ -40,7 +40,13 @@ export async function startAppProcess(options: {
   const args = [...NODE_SOURCE, ...(options.traced ? TRACED_ARGS : []), 'src/server.ts'];
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -63,27 +63,34 @@ function intern(s: string): string {
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && kind(v) === 'a map';
 
+/** A field's problem; traces() adds the trace and span it is in (so no text is built per span). */
+class FieldProblem extends Error {}
+
+const problem = (field: string, expected: string, v: unknown): never => {
+  throw new FieldProblem(`${field} is not ${expected} (found ${kind(v)})`);
+};
+
 /** An id as the unsigned 64-bit decimal it encodes (negative ones are two's complement). */
-function id(v: unknown, what: string): string {
+function id(v: unknown, field: string): string {
   if (typeof v === 'bigint') return intern(BigInt.asUintN(64, v).toString());
   if (typeof v === 'number' && Number.isSafeInteger(v))
     return intern(v >= 0 ? String(v) : BigInt.asUintN(64, BigInt(v)).toString());
-  return wrong(what, 'a 64-bit integer', v);
+  return problem(field, 'a 64-bit integer', v);
 }
 
 /** A number; nil reads as 0 where the Agent reads it so. */
-function num(v: unknown, what: string, nilIsZero = true): number {
+function num(v: unknown, field: string, nilIsZero = true): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (nilIsZero && (v === null || v === undefined)) return 0;
-  return wrong(what, 'a number', v);
+  return problem(field, 'a number', v);
 }
 
 /** A string field; nil reads as ''. */
-function str(v: unknown, what: string): string {
+function str(v: unknown, field: string): string {
   if (typeof v === 'string') return intern(v);
   if (v === null || v === undefined) return '';
-  return wrong(what, 'a string', v);
+  return problem(field, 'a string', v);
 }
 
 interface Fields {
@@ -101,7 +108,7 @@ interface Fields {
   metrics: Record<string, number>;
 }
 
-function span(f: Fields, where: string): Span {
+function span(f: Fields): Span {
   const name = f.name || DEFAULT_NAME;
   return {
     trace_id: f.trace_id,
@@ -111,19 +118,32 @@ function span(f: Fields, where: string): Span {
     service: f.service || DEFAULT_SERVICE,
     resource: f.resource || name,
     type: f.type,
-    error: num(f.error, `${where}: error`) ? 1 : 0,
-    start: num(f.start, `${where}: start`),
-    duration: num(f.duration, `${where}: duration`),
+    error: num(f.error, 'error') ? 1 : 0,
+    start: num(f.start, 'start'),
+    duration: num(f.duration, 'duration'),
     meta: f.meta,
     metrics: f.metrics,
   };
 }
 
-/** The traces of a body: an array of arrays, each element checked by `read`. */
-function traces(list: unknown, read: (span: unknown, where: string) => Span): Span[][] {
-  return (list as unknown[]).map((trace, t) => {
+/** The traces of a body: arrays of spans, each `expected` (`isSpan`) and then read by `read`. */
+function traces<T>(
+  list: unknown[],
+  isSpan: (s: unknown) => s is T,
+  expected: string,
+  read: (span: T) => Span,
+): Span[][] {
+  return list.map((trace, t) => {
     if (!Array.isArray(trace)) return wrong(`trace ${t}`, 'an array of spans', trace);
-    return trace.map((s, i) => read(s, `trace ${t} span ${i}`));
+    return trace.map((s, i) => {
+      if (!isSpan(s)) return wrong(`trace ${t} span ${i}`, expected, s);
+      try {
+        return read(s);
+      } catch (error) {
+        if (error instanceof FieldProblem) fail(`trace ${t} span ${i}: ${error.message}`);
+        throw error;
+      }
+    });
   });
 }
 
@@ -134,36 +154,35 @@ function traces(list: unknown, read: (span: unknown, where: string) => Span): Sp
 export function decodeV04(body: Uint8Array): Span[][] {
   const root = parse(body);
   if (!Array.isArray(root)) return wrong('body', 'an array of traces', root);
-  return traces(root, (s, where) => {
-    if (!isMap(s)) return wrong(where, 'a map', s);
-    if (s.trace_id === undefined) fail(`${where}: trace_id is missing`);
-    if (s.span_id === undefined) fail(`${where}: span_id is missing`);
+  return traces(root, isMap, 'a map', (s) => {
+    if (s.trace_id === undefined) throw new FieldProblem('trace_id is missing');
+    if (s.span_id === undefined) throw new FieldProblem('span_id is missing');
     const meta = s.meta ?? {};
-    if (!isMap(meta)) return wrong(`${where}: meta`, 'a map', meta);
+    if (!isMap(meta)) return problem('meta', 'a map', meta);
     for (const k in meta) {
       const v = meta[k];
-      meta[k] = typeof v === 'string' ? intern(v) : wrong(`${where}: meta.${k}`, 'a string', v);
+      meta[k] = typeof v === 'string' ? intern(v) : problem(`meta.${k}`, 'a string', v);
     }
     const metrics = s.metrics ?? {};
-    if (!isMap(metrics)) return wrong(`${where}: metrics`, 'a map', metrics);
-    for (const k in metrics) metrics[k] = num(metrics[k], `${where}: metrics.${k}`, false);
-    return span(
-      {
-        trace_id: id(s.trace_id, `${where}: trace_id`),
-        span_id: id(s.span_id, `${where}: span_id`),
-        parent_id: s.parent_id == null ? '0' : id(s.parent_id, `${where}: parent_id`),
-        name: str(s.name, `${where}: name`),
-        service: str(s.service, `${where}: service`),
-        resource: str(s.resource, `${where}: resource`),
-        type: str(s.type, `${where}: type`),
-        error: s.error,
-        start: s.start,
-        duration: s.duration,
-        meta: meta as Record<string, string>,
-        metrics: metrics as Record<string, number>,
-      },
-      where,
-    );
+    if (!isMap(metrics)) return problem('metrics', 'a map', metrics);
+    for (const k in metrics) {
+      const v = metrics[k];
+      if (typeof v !== 'number') metrics[k] = num(v, `metrics.${k}`, false);
+    }
+    return span({
+      trace_id: id(s.trace_id, 'trace_id'),
+      span_id: id(s.span_id, 'span_id'),
+      parent_id: s.parent_id == null ? '0' : id(s.parent_id, 'parent_id'),
+      name: str(s.name, 'name'),
+      service: str(s.service, 'service'),
+      resource: str(s.resource, 'resource'),
+      type: str(s.type, 'type'),
+      error: s.error,
+      start: s.start,
+      duration: s.duration,
+      meta: meta as Record<string, string>,
+      metrics: metrics as Record<string, number>,
+    });
   });
 }
 
@@ -182,40 +201,36 @@ export function decodeV05(body: Uint8Array): Span[][] {
   if (!Array.isArray(list)) return fail('body is not [string table, traces]: traces is not an array');
   const strings = (table as string[]).map(intern);
   // Map keys arrive as object keys: the index's decimal string.
-  const at = (v: unknown, what: string): string => {
+  const at = (v: unknown, field: string): string => {
     const i =
       typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : typeof v === 'bigint' ? Number(v) : v;
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= strings.length)
-      return wrong(what, `an index of the ${strings.length}-string table`, v);
+      return problem(field, `an index of the ${strings.length}-string table`, v);
     return strings[i] as string;
   };
-  return traces(list, (s, where) => {
-    if (!Array.isArray(s) || s.length < 11) return fail(`${where} is not a 12-element array`);
+  const isSpan = (s: unknown): s is unknown[] => Array.isArray(s) && s.length >= 11;
+  return traces(list, isSpan, 'a 12-element array', (s) => {
     const meta: Record<string, string> = {};
     const metaMap = s[9] ?? {};
-    if (!isMap(metaMap)) return wrong(`${where}: meta`, 'a map', metaMap);
-    for (const k in metaMap) meta[at(k, `${where}: meta key`)] = at(metaMap[k], `${where}: meta value`);
+    if (!isMap(metaMap)) return problem('meta', 'a map', metaMap);
+    for (const k in metaMap) meta[at(k, 'meta key')] = at(metaMap[k], 'meta value');
     const metrics: Record<string, number> = {};
     const metricsMap = s[10] ?? {};
-    if (!isMap(metricsMap)) return wrong(`${where}: metrics`, 'a map', metricsMap);
-    for (const k in metricsMap)
-      metrics[at(k, `${where}: metrics key`)] = num(metricsMap[k], `${where}: metric value`);
-    return span(
-      {
-        service: at(s[0], `${where}: service`),
-        name: at(s[1], `${where}: name`),
-        resource: at(s[2], `${where}: resource`),
-        trace_id: id(s[3], `${where}: trace_id`),
-        span_id: id(s[4], `${where}: span_id`),
-        parent_id: s[5] == null ? '0' : id(s[5], `${where}: parent_id`),
-        start: s[6],
-        duration: s[7],
-        error: s[8],
-        meta,
-        metrics,
-        type: s.length > 11 ? at(s[11], `${where}: type`) : '',
-      },
-      where,
-    );
+    if (!isMap(metricsMap)) return problem('metrics', 'a map', metricsMap);
+    for (const k in metricsMap) metrics[at(k, 'metrics key')] = num(metricsMap[k], 'metric value');
+    return span({
+      service: at(s[0], 'service'),
+      name: at(s[1], 'name'),
+      resource: at(s[2], 'resource'),
+      trace_id: id(s[3], 'trace_id'),
+      span_id: id(s[4], 'span_id'),
+      parent_id: s[5] == null ? '0' : id(s[5], 'parent_id'),
+      start: s[6],
+      duration: s[7],
+      error: s[8],
+      meta,
+      metrics,
+      type: s.length > 11 ? at(s[11], 'type') : '',
+    });
   });
 }

@@ -182,6 +182,17 @@ describe('good values', () => {
       expected: 60,
     },
     {
+      desc: 'history seeding on by default, off with 0 or false',
+      env: {},
+      pick: (c) => [
+        c.sandbox.seedHistory,
+        load({ SANDBOX_SEED_HISTORY: '0' }).sandbox.seedHistory,
+        load({ SANDBOX_SEED_HISTORY: 'False' }).sandbox.seedHistory,
+        load({ SANDBOX_SEED_HISTORY: 'on' }).sandbox.seedHistory,
+      ],
+      expected: [true, false, false, true],
+    },
+    {
       desc: 'blank means default',
       env: { PORT: '  ', DD_ENV: '' },
       pick: (c) => [c.api.port, c.service.env],
@@ -259,6 +270,12 @@ describe('bad values: one line per problem, naming the variable, the problem and
       env: { LOG_LEVEL: 'loud' },
       expected:
         'LOG_LEVEL: "loud" is not one of trace, debug, info, warn, error, fatal, silent (for example LOG_LEVEL=info)',
+    },
+    {
+      desc: 'seed history neither on nor off',
+      env: { SANDBOX_SEED_HISTORY: 'maybe' },
+      expected:
+        'SANDBOX_SEED_HISTORY: "maybe" is not 1 or 0 (true/false, yes/no, on/off) (for example SANDBOX_SEED_HISTORY=0)',
     },
     {
       desc: 'clock speed zero',

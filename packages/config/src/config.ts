@@ -39,6 +39,8 @@ export interface Config {
     readonly appKey: Secret;
     readonly clockSpeed: number;
     readonly retentionMs: number;
+    /** Whether pnpm dev seeds a week of PostgreSQL history on the sandbox's first start. */
+    readonly seedHistory: boolean;
     readonly webhookUrl: string | undefined;
     readonly smtpUrl: string | undefined;
   };
@@ -140,6 +142,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       appKey: s.SANDBOX_APP_KEY,
       clockSpeed: s.SANDBOX_CLOCK_SPEED,
       retentionMs: s.SANDBOX_RETENTION,
+      seedHistory: s.SANDBOX_SEED_HISTORY,
       webhookUrl: s.SANDBOX_WEBHOOK_URL,
       smtpUrl: s.SMTP_URL,
     },

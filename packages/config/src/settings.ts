@@ -135,6 +135,22 @@ const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
       .transform((v) => (v ?? fallback) as T),
   ) as z.ZodType<T, string | undefined>;
 
+/** On or off: 1/0, true/false, yes/no, on/off (any case); `fallback` when unset. */
+const onOff = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .refine(
+        (v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v),
+        'is not 1 or 0 (true/false, yes/no, on/off)',
+      )
+      .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+      .optional()
+      .transform((v) => v ?? fallback),
+  ) as z.ZodType<boolean, string | undefined>;
+
 export const SETTINGS = {
   // Where the Agent (or the sandbox standing in for it) listens.
   DD_AGENT_HOST: setting({
@@ -193,6 +209,12 @@ export const SETTINGS = {
     schema: duration('8d', 60_000),
     example: '8d',
     description: 'How long the sandbox keeps metric points (8 days: a week of anomalies() history fits)',
+  }),
+  SANDBOX_SEED_HISTORY: setting({
+    schema: onOff(true),
+    example: '0',
+    description:
+      "On the sandbox's first start, pnpm dev writes a week of PostgreSQL rows history tagged source:seed so the anomaly bands show at once (0 turns it off; never against Datadog)",
   }),
   SANDBOX_WEBHOOK_URL: setting({
     schema: httpUrl(),

@@ -14,7 +14,7 @@ describe('metrics survive kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-kill9-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps every flushed point and series submission after a kill -9 and a restart', async () => {
+  it('keeps every flushed point, every bucket the clock has left, and series submissions after a kill -9', async () => {
     const child = spawn(process.execPath, ['--conditions=@dd-challenge/source', CHILD, dataDir], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -47,6 +47,19 @@ describe('metrics survive kill -9', () => {
       }),
     });
     expect(series.status).toBe(202);
+    // No flush asked for: the Agent's tick writes a bucket within a second of the clock leaving it.
+    const send = (text: string) => {
+      const s = createSocket('udp4');
+      return new Promise<void>((r) =>
+        s.send(text, first.dogstatsd, '127.0.0.1', () => {
+          s.close();
+          r();
+        }),
+      );
+    };
+    await send('kill9.ticked:3|c');
+    const bucketEnd = (Math.floor(Date.now() / 10_000) + 1) * 10_000;
+    await new Promise((r) => setTimeout(r, bucketEnd - Date.now() + 1500));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
@@ -57,6 +70,7 @@ describe('metrics survive kill -9', () => {
       expect(get('kill9.gauge')).toEqual([41]);
       expect(get('kill9.count')).toEqual([0.5]);
       expect(get('kill9.history')).toEqual([7]);
+      expect(get('kill9.ticked')).toEqual([0.3]);
       const dist = t.ctx.metrics.distribution({
         metric: 'kill9.dist',
         from: now - 60,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import pino, { type Level, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { Config } from '@dd-challenge/config';
+import { createLogger, type Logger } from '@dd-challenge/config/log';
 import type { Snapshot } from './stats.ts';
 import { formatSnapshot } from './stats.ts';
 import type { Phase } from './traffic.ts';
@@ -16,17 +16,18 @@ export interface Console {
 }
 
 /**
- * Logging and progress on one output. On a TTY, log lines print above a status line that is
- * redrawn in place (every write clears it first, then puts it back); elsewhere (CI, turbo,
- * files) plain JSON log lines, with the figures as a log line every `everyMs`.
+ * Logging and progress on one output. On a TTY with readable logs, log lines print above a
+ * status line that is redrawn in place (every write clears it first, then puts it back);
+ * elsewhere (turbo, CI, files, LOG_FORMAT=json) log lines only, with the figures as a log line
+ * every `everyMs`.
  */
 export function createConsole(
-  level: Level | 'silent',
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
   everyMs: number,
   out: NodeJS.WriteStream = process.stdout,
 ): Console {
-  if (!out.isTTY) {
-    const log = pino({ name: 'traffic', level }, out);
+  if (!out.isTTY || config.logFormat === 'json') {
+    const log = createLogger(config, 'traffic', out);
     let lastLogged = 0;
     return {
       log,
@@ -35,7 +36,7 @@ export function createConsole(
         if (phase === 'waiting' || phase === 'stopped' || now - lastLogged < everyMs) return;
         lastLogged = now;
         const { byKind: _k, byStatus, ...figures } = snapshot;
-        log.info({ phase, ...figures, byStatus }, formatSnapshot(snapshot));
+        log.info({ phase, ...figures, byStatus }, `${phase}: ${formatSnapshot(snapshot)}`);
       },
       close() {},
     };
@@ -46,10 +47,7 @@ export function createConsole(
       out.write(CLEAR_LINE + String(chunk) + status, () => done());
     },
   });
-  const log = pino(
-    { name: 'traffic', level },
-    pretty({ destination: screen, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
-  );
+  const log = createLogger(config, 'traffic', screen);
   return {
     log,
     progress(snapshot, phase) {

@@ -5,7 +5,7 @@ import { startTraffic } from './traffic.ts';
 
 const config = loadConfigOrExit();
 const settings = trafficSettings(config);
-const output = createConsole(config.logLevel, settings.logProgressEveryMs);
+const output = createConsole(config, settings.logProgressEveryMs);
 const run = startTraffic({
   settings,
   log: output.log,

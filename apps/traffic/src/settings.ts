@@ -23,8 +23,8 @@ export const BURST_LENGTH_MS = 20_000;
 export const BURST_MULTIPLIER = 8;
 /** Latency percentiles and the rate are computed over this trailing window. */
 export const STATS_WINDOW_MS = 10_000;
-/** Plain (non-TTY) progress lines come this often; the TTY line is redrawn every second. */
-export const LOG_PROGRESS_EVERY_MS = 10_000;
+/** Progress log lines (off a TTY) come this often; the TTY line is redrawn every second. */
+export const LOG_PROGRESS_EVERY_MS = 60_000;
 /** Note ids remembered for GET/DELETE by id. */
 export const ID_POOL_SIZE = 200;
 /** Every request carries these, so dashboards and traces can tell synthetic traffic apart. */

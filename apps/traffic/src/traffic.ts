@@ -79,7 +79,8 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
         reason = failureReason(error);
       }
       const delay = backoffDelay(attempt, settings.backoffInitialMs, settings.backoffMaxMs, random);
-      log.info(
+      // Said once at info; the retries that follow are at debug.
+      log[attempt === 0 ? 'info' : 'debug'](
         { target: url, reason, attempt: attempt + 1, retryInMs: delay },
         `${why}: waiting for traced-api at ${url} (${reason}); retrying in ${(delay / 1000).toFixed(1)} s`,
       );
@@ -206,7 +207,8 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
     phase = 'stopped';
     const snapshot = stats.snapshot(Date.now());
     const summary: Summary = { ...snapshot, durationMs: Date.now() - startedAt };
-    log.info({ summary }, `traffic done: ${formatSnapshot(snapshot)}`);
+    // Ending by itself (TRAFFIC_DURATION) is news; a stop asked for is not.
+    log[stopper.signal.aborted ? 'debug' : 'info']({ summary }, `traffic done: ${formatSnapshot(snapshot)}`);
     return summary;
   }
 

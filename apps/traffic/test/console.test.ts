@@ -36,7 +36,7 @@ describe('live figures', () => {
 
   it('on a TTY redraws one status line in place and prints log lines above it', () => {
     const { out, text } = output(true);
-    const c = createConsole('info', 10_000, out);
+    const c = createConsole({ logLevel: 'info', logFormat: 'pretty' }, 10_000, out);
     const s = snapshotAfter([10, 20, 30], [200]);
     c.progress(s, 'steady');
     c.log.info('target is up');
@@ -54,9 +54,24 @@ describe('live figures', () => {
     expect(t).not.toContain('"level"'); // pretty, not JSON
   });
 
-  it('elsewhere writes plain JSON log lines, the figures at most every `everyMs`', () => {
+  it('elsewhere writes readable log lines, the figures at most every `everyMs`', () => {
     const { out, text } = output(false);
-    const c = createConsole('info', 60_000, out);
+    const c = createConsole({ logLevel: 'info', logFormat: 'pretty' }, 60_000, out);
+    const s = snapshotAfter([10, 20, 30], [200]);
+    c.progress(s, 'waiting'); // nothing to report yet
+    c.progress(s, 'steady');
+    c.progress(s, 'steady'); // within the minute: skipped
+    const lines = text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[[\d:.]+\] INFO \(traffic\): steady: 1\.5 req\/s {2}p50 20 ms {2}p95 30 ms {2}errors 0 {2}sent 3$/,
+    );
+    expect(text()).not.toContain('\r');
+  });
+
+  it('with LOG_FORMAT=json writes JSON log lines with the figures as fields', () => {
+    const { out, text } = output(false);
+    const c = createConsole({ logLevel: 'info', logFormat: 'json' }, 60_000, out);
     const s = snapshotAfter([10, 20, 30], [200]);
     c.progress(s, 'waiting'); // nothing to report yet
     c.progress(s, 'steady');

@@ -12,10 +12,17 @@ describe('the traffic process', { timeout: 40_000 }, () => {
     await api?.close();
   });
 
-  it('runs from the environment, logs plain lines off a TTY, stops on SIGTERM with exit 0', async () => {
+  it('runs from the environment, stops on SIGTERM with exit 0 (JSON logs at debug)', async () => {
     api = await startNotesServer(0, 10);
     const child = spawn(process.execPath, ['--conditions=@dd-challenge/source', main], {
-      env: { PATH: process.env.PATH, TRAFFIC_TARGET: api.url, TRAFFIC_RPS: '20', TRAFFIC_MODE: 'errors' },
+      env: {
+        PATH: process.env.PATH,
+        TRAFFIC_TARGET: api.url,
+        TRAFFIC_RPS: '20',
+        TRAFFIC_MODE: 'errors',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'debug',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -39,17 +46,26 @@ describe('the traffic process', { timeout: 40_000 }, () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ mode: 'errors', rps: 20, target: api.url });
+    // Stopped when asked: the summary is at debug.
     const done = lines.find((l) => String(l.msg).startsWith('traffic done: '));
-    expect(done, out).toMatchObject({ summary: { unexpected: 0 } });
+    expect(done, out).toMatchObject({ level: 20, summary: { unexpected: 0 } });
   });
 
-  it('ends by itself after TRAFFIC_DURATION', async () => {
+  it('ends by itself after TRAFFIC_DURATION, saying so in readable lines off a TTY', async () => {
     api ??= await startNotesServer(0, 10);
     const child = spawn(process.execPath, ['--conditions=@dd-challenge/source', main], {
       env: { PATH: process.env.PATH, TRAFFIC_TARGET: api.url, TRAFFIC_RPS: '20', TRAFFIC_DURATION: '1s' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(/^\[[\d:.]+\] INFO \(traffic\): sending steady traffic at 20 req\/s to http/);
+    expect(lines.at(-1)).toMatch(/ INFO \(traffic\): traffic done: [\d.]+ req\/s/);
+    expect(out).not.toMatch(/^\{/m);
   });
 });

@@ -139,6 +139,13 @@ describe('traffic against a traced-api stand-in (real HTTP)', () => {
     const waits = () => lines.filter((l) => String(l.msg).startsWith('starting: waiting for traced-api'));
     await until(() => waits().length >= 3, 5000, 'three waiting lines');
     expect(waits()[0]).toMatchObject({ target: `${target}/readyz`, reason: 'ECONNREFUSED', attempt: 1 });
+    // Said once at info, the retries at debug.
+    expect(waits().map((l) => l.level)).toEqual([
+      30,
+      ...waits()
+        .slice(1)
+        .map(() => 20),
+    ]);
     expect(String(waits()[0]!.msg)).toContain(`waiting for traced-api at ${target}/readyz (ECONNREFUSED)`);
     const delays = waits().map((l) => Number(l.retryInMs));
     expect(delays[1]!).toBeGreaterThan(delays[0]!); // backing off

@@ -13,7 +13,7 @@ const POINTS = 8640; // 24 h at 10 s
 const SPANS = 100_000;
 
 const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
-const captured = await captureDdTracePayloads(join(work, 'payloads'), 2);
+const captured = await captureDdTracePayloads(join(work, 'payloads'), 6);
 const sandbox = await startSandboxProcess();
 try {
   await sleep(2000);

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode } from '@msgpack/msgpack';
 import { captureDdTracePayloads } from './capture-traces.ts';
 import { report, round, type SandboxProcess, sleep, startSandboxProcess } from './support.ts';
 
@@ -16,7 +17,8 @@ interface Intake {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'bench-traces-'));
-const captured = await captureDdTracePayloads(join(work, 'payloads'), 2);
+// dd-trace makes spans as fast as it can; on a loaded machine it takes longer to make enough.
+const captured = await captureDdTracePayloads(join(work, 'payloads'), 6);
 const wanted = SPANS_PER_SECOND * SECONDS;
 const payloads: typeof captured = [];
 let spans = 0;
@@ -25,7 +27,7 @@ for (const p of captured) {
   payloads.push(p);
   spans += p.spans;
 }
-if (spans < wanted) throw new Error(`dd-trace sent ${spans} spans in 2 s; ${wanted} needed`);
+if (spans < wanted) throw new Error(`dd-trace sent ${spans} spans in 6 s; ${wanted} needed`);
 
 async function send(sandbox: SandboxProcess, body: Buffer): Promise<boolean> {
   const response = await fetch(`${sandbox.traceUrl}/v0.4/traces`, {
@@ -58,6 +60,12 @@ try {
   const after = await sandbox.get<Intake>('/sandbox/intake');
   const counted = after.traces.spans - before.traces.spans;
   const kept = after.traces_kept.spans - before.traces_kept.spans;
+  const max = after.traces_kept.max_spans;
+  const largest = Math.max(
+    ...payloads.map((p) =>
+      Math.max(...(decode(p.body, { useBigInt64: true }) as unknown[][]).map((t) => t.length)),
+    ),
+  );
   report('traces', {
     target: `${SPANS_PER_SECOND} spans/s from real dd-trace payloads, 0 dropped`,
     payloads: payloads.length,
@@ -68,7 +76,8 @@ try {
     failed_requests: failures,
     spans_per_second: Math.round(sentSpans / seconds),
     sandbox_cpu_share_of_one_core: round((sandbox.cpuSeconds() - cpuBefore) / seconds, 3),
-    met: failures === 0 && counted === sentSpans && kept === Math.min(sentSpans, after.traces_kept.max_spans),
+    // Past max_spans the store evicts whole traces, so it may keep a trace's worth fewer.
+    met: failures === 0 && counted === sentSpans && kept <= max && kept >= Math.min(sentSpans, max) - largest,
   });
 } finally {
   await sandbox.stop();

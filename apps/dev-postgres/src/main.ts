@@ -1,28 +1,28 @@
 // `pnpm dev`: the project's development database, unless DATABASE_URL points elsewhere.
 import { loadConfigOrExit, redactUrl } from '@dd-challenge/config';
+import { createLogger } from '@dd-challenge/config/log';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 
 const config = loadConfigOrExit();
+const log = createLogger(config, 'dev-postgres');
 
 if (!config.database.embedded) {
-  process.stdout.write(
-    `dev-postgres: DATABASE_URL is set (${redactUrl(config.database.url)}); not starting the embedded Postgres.\n`,
-  );
+  log.info(`DATABASE_URL is set (${redactUrl(config.database.url)}); not starting the embedded Postgres`);
 } else {
   const started = Date.now();
   const pg = await startEmbeddedPostgres({
     port: config.database.embeddedPort,
     dataDir: config.database.embeddedDataDir,
   });
-  process.stdout.write(
-    `dev-postgres: PGlite serving ${pg.url} (data in ${config.database.embeddedDataDir}, ready in ${Date.now() - started} ms)\n`,
+  log.info(
+    `PGlite serving ${pg.url} (data in ${config.database.embeddedDataDir}, ready in ${Date.now() - started} ms)`,
   );
   const stop = (signal: string) => {
-    process.stdout.write(`dev-postgres: ${signal}, closing\n`);
+    log.debug(`${signal}: closing`);
     pg.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`dev-postgres: close failed: ${String(error)}\n`);
+        log.error({ err: error }, 'close failed');
         process.exit(1);
       },
     );

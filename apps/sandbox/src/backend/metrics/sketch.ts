@@ -28,6 +28,9 @@ function binsOf(store: Store): [number[], number[]] {
   return [keys, counts];
 }
 
+/** Positive bins (keys, counts), negative bins, zero count, count, sum, min, max. */
+type Encoded = [number[], number[], number[], number[], number, number, number, number, number];
+
 /**
  * A sketch as the sketches table keeps it: the non-empty bins and the summary, as JSON (the
  * library's protobuf form needs protobufjs, and does not carry min, max and sum).
@@ -40,8 +43,7 @@ export function encodeSketch(s: DDSketch): string {
 
 /** Adds an encoded sketch into `into` (several buckets merged for one query bucket). */
 export function addEncoded(into: DDSketch, text: string): void {
-  const [keys, counts, negKeys, negCounts, zero, count, sum, min, max] = JSON.parse(text) as number[][] &
-    [number[], number[], number[], number[], number, number, number, number, number];
+  const [keys, counts, negKeys, negCounts, zero, count, sum, min, max] = JSON.parse(text) as Encoded;
   for (let i = 0; i < keys.length; i++) into.store.add(keys[i] as number, counts[i]);
   for (let i = 0; i < negKeys.length; i++) into.negativeStore.add(negKeys[i] as number, negCounts[i]);
   into.zeroCount += zero;

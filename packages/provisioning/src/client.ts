@@ -11,6 +11,10 @@ export interface Api {
   readonly downtimes: v2.DowntimesApi;
   readonly events: v1.EventsApi;
   readonly snapshots: v1.SnapshotsApi;
+  /** The series intake (POST /api/v2/series). */
+  readonly metrics: v2.MetricsApi;
+  /** Timeseries queries (GET /api/v1/query). */
+  readonly queries: v1.MetricsApi;
 }
 
 /**
@@ -35,5 +39,7 @@ export function createApi(target: Target, options: HttpOptions = {}): Api {
     downtimes: new v2.DowntimesApi(configuration),
     events: new v1.EventsApi(configuration),
     snapshots: new v1.SnapshotsApi(configuration),
+    metrics: new v2.MetricsApi(configuration),
+    queries: new v1.MetricsApi(configuration),
   };
 }

@@ -77,6 +77,22 @@ describe('my_metric & PostgreSQL dashboard', () => {
     }
   });
 
+  it('says above the anomaly graphs which part of them is seeded history', () => {
+    const types = d.body.widgets.map((w) => (w.definition as { type: string }).type);
+    const note = types.indexOf('note');
+    expect(note).toBeGreaterThan(-1);
+    // The note sits right before the first anomaly graph.
+    const anomalyWidget = d.body.widgets.findIndex((w) =>
+      (w.definition as { requests?: Array<{ q?: string }> }).requests?.some((r) =>
+        r.q?.startsWith('anomalies('),
+      ),
+    );
+    expect(anomalyWidget).toBe(note + 1);
+    const content = (d.body.widgets[note]?.definition as v1.NoteWidgetDefinition | undefined)?.content;
+    expect(content).toContain('`source:seed`');
+    expect(content).toContain('SANDBOX_SEED_HISTORY=0');
+  });
+
   it('shows the hourly rollup sum where it is honest: a query value over an hour and bars over a day', () => {
     const rollups = d.body.widgets
       .map(
@@ -87,7 +103,7 @@ describe('my_metric & PostgreSQL dashboard', () => {
             requests: Array<{ q?: string; aggregator?: string }>;
           },
       )
-      .filter((w) => w.requests.some((r) => r.q === 'avg:my_metric{$host}.rollup(sum, 3600)'));
+      .filter((w) => w.requests?.some((r) => r.q === 'avg:my_metric{$host}.rollup(sum, 3600)'));
     expect(rollups.map((w) => [w.type, w.time?.liveSpan])).toEqual([
       ['query_value', '1h'],
       ['timeseries', '1d'],

@@ -17,6 +17,14 @@ export const POSTGRES_ROW_METRICS = [
   'postgresql.rows_deleted',
 ] as const;
 
+/** Said above the anomaly graphs: which part of them is seeded history (seed-history.ts). */
+export const SEEDED_HISTORY_NOTE =
+  '**Seeded history.** On the sandbox, the PostgreSQL graphs below begin with a week of seeded ' +
+  'rows_* rates tagged `source:seed`: `pnpm dev` writes them at the first start so the anomaly ' +
+  'bands have history at once; every point after the moment the demo first started comes from ' +
+  'the live postgres check. Add `!source:seed` to a query to see the live points alone. ' +
+  'Nothing is seeded in Datadog, nor with SANDBOX_SEED_HISTORY=0.';
+
 const HOURLY_SUM = 'avg:my_metric{$host}.rollup(sum, 3600)';
 
 function anomalyWidget(metric: string): v1.Widget {
@@ -87,6 +95,15 @@ export function myMetricDashboard(settings: DefinitionSettings): DashboardDefini
           time: { liveSpan: '1d' },
           showLegend: false,
           requests: [{ q: HOURLY_SUM, displayType: 'bars' }],
+        },
+      },
+      {
+        definition: {
+          type: 'note',
+          content: SEEDED_HISTORY_NOTE,
+          backgroundColor: 'yellow',
+          fontSize: '14',
+          textAlign: 'left',
         },
       },
       ...POSTGRES_ROW_METRICS.map(anomalyWidget),

@@ -6,6 +6,8 @@ import { findRepoRoot } from '@dd-challenge/config';
 import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
 
 export interface Stack {
+  /** Process id of turbo, the root of the stack's process tree. */
+  readonly pid: number;
   readonly sandboxUrl: string;
   readonly apiUrl: string;
   readonly ports: Readonly<Record<'sandbox' | 'traces' | 'dogstatsd' | 'api' | 'postgres', number>>;
@@ -72,6 +74,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, dataDir?
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return {
+    pid: child.pid as number,
     sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
     apiUrl: `http://127.0.0.1:${ports.api}`,
     ports,

@@ -15,6 +15,7 @@ const BURST = fileURLToPath(new URL('./fixtures/trace-burst.mjs', import.meta.ur
 export async function captureDdTracePayloads(
   dir: string,
   seconds = 2,
+  tracesPerSecond?: number,
 ): Promise<Array<{ body: Buffer; spans: number }>> {
   mkdirSync(dir, { recursive: true });
   const payloads: Array<{ body: Buffer; spans: number }> = [];
@@ -39,7 +40,7 @@ export async function captureDdTracePayloads(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [BURST, String(seconds)], {
+    const child = spawn(process.execPath, [BURST, String(seconds), ...(tracesPerSecond ? [String(tracesPerSecond)] : [])], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: {
         PATH: process.env.PATH,

@@ -1,6 +1,7 @@
 // Memory: RSS of a sandbox (its own process, started as `pnpm sandbox`) holding 24 h of the
-// demo's metrics at 10 s resolution, submitted through the series API, and 100,000 spans from
-// real dd-trace payloads through the trace intake. Budget: 150 MB.
+// demo's metrics at 10 s resolution and 100,000 spans from real dd-trace payloads. Both arrive
+// faster than the demo sends them but in the demo's shape: the metrics an hour of one series per
+// series API request, the spans in dd-trace's own payloads at 2,000 traces/s. Budget: 150 MB.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,47 +11,62 @@ import { report, round, sleep, startSandboxProcess } from './support.ts';
 
 const BUDGET_MB = 150;
 const POINTS = 8640; // 24 h at 10 s
+const POINTS_PER_REQUEST = 360; // an hour
 const SPANS = 100_000;
+const TRACES_PER_SECOND = 2000;
 
 const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
-const captured = await captureDdTracePayloads(join(work, 'payloads'), 6);
+// dd-trace's traces here have 3 spans: SPANS / 3 traces, and a second more for its last flush.
+const captureSeconds = Math.ceil(SPANS / 3 / TRACES_PER_SECOND) + 1;
+const captured = await captureDdTracePayloads(join(work, 'payloads'), captureSeconds, TRACES_PER_SECOND);
 const sandbox = await startSandboxProcess();
 try {
   await sleep(2000);
   const started = sandbox.rssMb();
   const series = demoSeries();
   const now = Math.floor(Date.now() / 10_000) * 10;
-  for (const s of series) {
-    const points = Array.from({ length: POINTS }, (_, i) => ({
-      timestamp: now - (POINTS - i) * 10,
-      value: Math.random() * 100,
-    }));
-    await sandbox.post('/api/v2/series', {
-      series: [{ metric: s.metric, type: s.type, interval: 10, tags: s.tags, points }],
-    });
+  for (let from = 0; from < POINTS; from += POINTS_PER_REQUEST) {
+    for (const s of series) {
+      const points = Array.from({ length: POINTS_PER_REQUEST }, (_, i) => ({
+        timestamp: now - (POINTS - from - i) * 10,
+        value: Math.random() * 100,
+      }));
+      await sandbox.post('/api/v2/series', {
+        series: [{ metric: s.metric, type: s.type, interval: 10, tags: s.tags, points }],
+      });
+    }
   }
   const withMetrics = sandbox.rssMb();
   let spans = 0;
+  const start = performance.now();
   for (const p of captured) {
     if (spans >= SPANS) break;
+    const wait = start + (spans / 3 / TRACES_PER_SECOND) * 1000 - performance.now();
+    if (wait > 0) await sleep(wait);
     const response = await fetch(`${sandbox.traceUrl}/v0.4/traces`, {
       method: 'PUT',
       headers: { 'content-type': 'application/msgpack' },
       body: p.body,
     });
     if (!response.ok) throw new Error(`trace intake answered ${response.status}`);
+    await response.arrayBuffer();
     spans += p.spans;
   }
-  await sleep(11_000); // a bucket of trace metrics closes and is written
-  const full = sandbox.rssMb();
+  const settling: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await sleep(5000);
+    settling.push(sandbox.rssMb());
+  }
+  const full = settling[settling.length - 1] as number;
   const kept = await sandbox.get<{ traces_kept: { spans: number } }>('/sandbox/intake');
   report('memory', {
     target: `RSS <= ${BUDGET_MB} MB with 24 h of the demo's metrics and 100,000 spans`,
     series: series.length,
     points: series.length * POINTS,
+    payloads: captured.length,
     spans_sent: spans,
     spans_kept: kept.traces_kept.spans,
-    rss_mb: { started, with_24h_metrics: withMetrics, with_metrics_and_spans: full },
+    rss_mb: { started, with_24h_metrics: withMetrics, every_5s_after_the_spans: settling, with_metrics_and_spans: full },
     budget_mb: BUDGET_MB,
     ratio_to_budget: round(full / BUDGET_MB, 3),
     met: full <= BUDGET_MB,

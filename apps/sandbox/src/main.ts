@@ -24,7 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    log.info(`${signal}: flushing and stopping`);
+    log.debug(`${signal}: flushing and stopping`);
     sandbox.close().then(
       () => process.exit(0),
       (error: unknown) => {

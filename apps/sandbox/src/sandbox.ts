@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { hostname as machineName } from 'node:os';
 import type { Config } from '@dd-challenge/config';
-import { type Logger, pino } from 'pino';
+import { createLogger } from '@dd-challenge/config/log';
+import type { Logger } from 'pino';
 import { agentState, startAgent } from './agent/index.ts';
 import { buildApiServer } from './backend/api/server.ts';
 import { openStore } from './backend/db/store.ts';
@@ -57,7 +58,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const context: SandboxContext = {
     config,
     clock,
-    log: options.log ?? pino({ level: config.logLevel, name: 'sandbox' }),
+    log: options.log ?? createLogger(config, 'sandbox'),
     dataDir,
     store,
     hostname,

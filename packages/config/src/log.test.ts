@@ -49,5 +49,8 @@ describe('lineMessage', () => {
     expect(lineMessage({ msg: 'failed: EPIPE', err: { message: 'EPIPE' } }, 'msg')).toBe('failed: EPIPE');
     expect(lineMessage({ err: { message: 'EPIPE' } }, 'msg')).toBe('EPIPE');
     expect(lineMessage({ msg: 'plain' }, 'msg')).toBe('plain');
+    expect(lineMessage({ msg: 'check failed', err: 'cannot connect' }, 'msg')).toBe(
+      'check failed: cannot connect',
+    );
   });
 });

@@ -5,12 +5,12 @@ import type { Config } from './config.ts';
 export type { Logger } from 'pino';
 
 /** What pino-pretty hands a messageFormat function: the record, with pino's `err` serializer applied. */
-type LogRecord = { readonly [key: string]: unknown; readonly err?: { readonly message?: unknown } };
+type LogRecord = { readonly [key: string]: unknown; readonly err?: string | { readonly message?: unknown } };
 
 /** The record's message, and the error's message after it when the message does not already say it. */
 export function lineMessage(record: LogRecord, messageKey: string): string {
   const message = String(record[messageKey] ?? '');
-  const error = record.err?.message;
+  const error = typeof record.err === 'string' ? record.err : record.err?.message;
   if (typeof error !== 'string' || error === '' || message.includes(error)) return message;
   return message ? `${message}: ${error}` : error;
 }

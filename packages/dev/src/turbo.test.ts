@@ -26,7 +26,7 @@ const RUN = [
 ];
 
 describe('readTurboLine', () => {
-  it("keeps the apps' own lines and the exit of a crashed task, and drops the chatter", () => {
+  it("keeps the apps' own lines and each failed command, and drops the chatter", () => {
     const kept = RUN.map(readTurboLine).filter((l) => l.kind !== 'drop');
     expect(kept).toEqual([
       { kind: 'app', task: 'traffic', text: 'Invalid configuration:' },
@@ -36,15 +36,18 @@ describe('readTurboLine', () => {
         text: 'TRAFFIC_RPS: "abc" must be a positive number (for example TRAFFIC_RPS=5)',
       },
       { kind: 'exit', task: 'traffic', code: 1 },
+      // Stopped by a signal: no code.
+      { kind: 'exit', task: 'metric-emitter', code: undefined },
     ]);
   });
 
-  it('keeps an app line that is a pretty log line, colours removed', () => {
-    expect(
-      readTurboLine(
-        '@dd-challenge/traced-api:dev: \x1b[32m[12:00:01.234] INFO (traced-api): listening\x1b[39m',
-      ),
-    ).toEqual({ kind: 'app', task: 'traced-api', text: '[12:00:01.234] INFO (traced-api): listening' });
+  it("keeps an app's line as it wrote it, colours included", () => {
+    const text = '\x1b[32m[12:00:01.234] INFO (traced-api): listening\x1b[39m';
+    expect(readTurboLine(`@dd-challenge/traced-api:dev: ${text}`)).toEqual({
+      kind: 'app',
+      task: 'traced-api',
+      text,
+    });
   });
 
   it("shows turbo's own unknown lines: they may be why nothing starts", () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -7,38 +7,43 @@ import { stripVTControlCharacters } from 'node:util';
 export type TurboLine =
   /** A line an app wrote: shown as it is. */
   | { readonly kind: 'app'; readonly task: string; readonly text: string }
-  /** Turbo saw a task's command exit with an error (a part that crashed on its own). */
-  | { readonly kind: 'exit'; readonly task: string; readonly code: number }
+  /** A task's command failed (pnpm says so at once: a part that crashed on its own); no code
+   * when a signal ended it. */
+  | { readonly kind: 'exit'; readonly task: string; readonly code: number | undefined }
   /** A line of turbo's own that is not known chatter: shown, it may be why nothing starts. */
   | { readonly kind: 'turbo'; readonly text: string }
-  /** Chatter: turbo's banner and summary, its cache notes, pnpm's echo of the script and its
-   * ELIFECYCLE line (the launcher says itself which part stopped and why). */
+  /** Chatter: turbo's banner, summary and error notes, its cache notes, pnpm's echo of the script. */
   | { readonly kind: 'drop' };
 
 // `--log-prefix=task` puts `<package>:<task>: ` before every line a task writes.
 const TASK_LINE = /^@[\w-]+\/([\w.-]+):dev: ?(.*)$/;
-const TASK_EXIT = /^(?:@[\w-]+\/[\w.-]+#dev:)?\s*(?:ERROR\s+)?command \((.+?)\) .* exited \((-?\d+)\)\s*$/;
-const APP_CHATTER = [/^cache (bypass|miss|hit)\b/, /^\$ /, /^\[?ELIFECYCLE\]?/, /^\s*$/];
+// pnpm's line when a script fails: with the exit code, or without one when a signal ended it.
+const FAILED = /^\[?ELIFECYCLE\]?\s+Command failed(?: with exit code (\d+))?/;
+const APP_CHATTER = [/^cache (bypass|miss|hit)\b/, /^\$ /, /^\s*$/];
+// Turbo's notes on a task (`<package>#dev:  WARNING  command finished with error, …`) say
+// again, later, what pnpm's line said first.
 const TURBO_CHATTER = [
   /^\s*$/,
   /^\s*•/,
   /^\s*(Tasks|Cached|Time|Failed):/,
   /^Shutting down Turborepo tasks/,
-  /command finished with error, but continuing/,
+  /^@[\w-]+\/[\w.-]+#dev: /,
   /^\s*ERROR\s+run failed/,
 ];
 
-/** Sorts one line (ANSI colour codes removed) of turbo's output. */
+/** Sorts one line of turbo's output (an app's colours kept; turbo's own run with --no-color). */
 export function readTurboLine(raw: string): TurboLine {
   const line = stripVTControlCharacters(raw).replace(/\r$/, '');
-  const task = TASK_LINE.exec(line);
+  const task = TASK_LINE.exec(raw.replace(/\r$/, ''));
   if (task) {
     const [, name, text] = task as unknown as [string, string, string];
-    if (APP_CHATTER.some((p) => p.test(text))) return { kind: 'drop' };
+    const plain = stripVTControlCharacters(text);
+    const failed = FAILED.exec(plain);
+    if (failed)
+      return { kind: 'exit', task: name, code: failed[1] === undefined ? undefined : Number(failed[1]) };
+    if (APP_CHATTER.some((p) => p.test(plain))) return { kind: 'drop' };
     return { kind: 'app', task: name, text };
   }
-  const exit = TASK_EXIT.exec(line);
-  if (exit) return { kind: 'exit', task: basename(exit[1] as string), code: Number(exit[2]) };
   if (TURBO_CHATTER.some((p) => p.test(line))) return { kind: 'drop' };
   return { kind: 'turbo', text: line.trim() };
 }

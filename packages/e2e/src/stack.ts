@@ -6,7 +6,7 @@ import { findRepoRoot } from '@dd-challenge/config';
 import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
 
 export interface Stack {
-  /** Process id of turbo, the root of the stack's process tree. */
+  /** Process id of pnpm dev's launcher (packages/dev), the root of the stack's process tree. */
   readonly pid: number;
   readonly sandboxUrl: string;
   readonly apiUrl: string;
@@ -20,8 +20,9 @@ export interface Stack {
 }
 
 /**
- * Starts the whole stack exactly as `pnpm dev` does (turbo run dev), on free ports and with
- * fresh data folders, so it never collides with a developer's running demo.
+ * Starts the whole stack exactly as `pnpm dev` does (its launcher, packages/dev, which runs
+ * `turbo run dev` and the provisioning step), on free ports and with fresh data folders, so it
+ * never collides with a developer's running demo.
  */
 export async function startStack(extraEnv: Record<string, string> = {}, dataDir?: string): Promise<Stack> {
   const root = findRepoRoot(import.meta.dirname);
@@ -50,6 +51,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, dataDir?
     EMBEDDED_PG_PORT: String(ports.postgres),
     SANDBOX_DATA_DIR: join(data, 'sandbox'),
     EMBEDDED_PG_DATA_DIR: join(data, 'postgres'),
+    DEV_STATUS_FILE: join(data, 'dev-status.txt'),
     MY_METRIC_INTERVAL: '1s',
     DD_TRACE_FLUSH_INTERVAL: '500',
     LOG_LEVEL: 'warn',
@@ -60,8 +62,8 @@ export async function startStack(extraEnv: Record<string, string> = {}, dataDir?
   });
 
   const child: ChildProcess = spawn(
-    join(root, 'node_modules/.bin/turbo'),
-    ['run', 'dev', '--ui=stream', '--log-order=stream', '--output-logs=full', '--no-daemon'],
+    process.execPath,
+    ['--conditions=@dd-challenge/source', join(root, 'packages/dev/src/main.ts')],
     { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';

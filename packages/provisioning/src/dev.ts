@@ -1,107 +1,64 @@
-// `pnpm dev`'s provisioning step: it waits for the target's API (the sandbox, started beside it
-// by turbo, or Datadog when both keys are set), converges the challenge's resources, waits until
-// the demo is green, then prints where to look. Like every dev task it waits rather than fails:
-// no task of `pnpm dev` depends on another's start order.
+// `pnpm dev`'s provisioning step. The launcher (packages/dev) forks it once the target's API
+// answers; it converges the challenge's resources, seeds the sandbox's first start with a week of
+// PostgreSQL history (seed-history.ts), says what it changed, hands the launcher the
+// resources and their links (over the IPC channel fork() opens) for the status block, and exits:
+// nothing is left for it to do, so it holds no memory while the demo runs. Run alone
+// (`node --conditions=@dd-challenge/source src/dev.ts`) it does the same and only logs.
 import { loadConfigOrExit, resolveTargetOrExit } from '@dd-challenge/config';
+import { createLogger } from '@dd-challenge/config/log';
 import { apply } from './apply.ts';
 import { createApi } from './client.ts';
 import { challengeSet } from './definitions/index.ts';
 import { definitionSettings } from './definitions/settings.ts';
-import { painter, renderOutcomes } from './render.ts';
+import { devReport } from './dev-report.ts';
+import { seedHistory } from './seed-history.ts';
+
+const ATTEMPTS = 3;
+const RETRY_MS = 2000;
 
 const config = loadConfigOrExit();
 const target = resolveTargetOrExit(config);
-const paint = painter(process.stdout);
-const say = (text: string) => process.stdout.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-process.once('SIGINT', () => process.exit(0));
-process.once('SIGTERM', () => process.exit(0));
-
-/** Polls `ready` with backoff (250 ms doubling to 5 s), saying once what it waits for. */
-async function waitFor(what: string, ready: () => Promise<boolean>): Promise<void> {
-  let delay = 250;
-  let said = false;
-  for (;;) {
-    if (await ready().catch(() => false)) return;
-    if (!said) say(`provision (dev): waiting for ${what}`);
-    said = true;
-    await sleep(delay);
-    delay = Math.min(delay * 2, 5000);
-  }
-}
-
-const headers = { 'DD-API-KEY': target.apiKey.reveal(), 'DD-APPLICATION-KEY': target.appKey.reveal() };
-const answers = async (url: string, init: RequestInit = {}) =>
-  (await fetch(url, { ...init, signal: AbortSignal.timeout(3000) })).ok;
-
-await waitFor(`the ${target.name} API at ${target.apiUrl}`, () =>
-  answers(`${target.apiUrl}/api/v1/validate`, { headers }),
-);
-
-const desired = challengeSet(definitionSettings(config));
+const log = createLogger(config, 'provisioning');
+const settings = definitionSettings(config);
+const desired = challengeSet(settings);
 const api = createApi(target);
+
 let result = await apply(api, desired);
-for (let attempt = 2; !result.ok && attempt <= 3; attempt++) {
-  say(renderOutcomes(result.outcomes, paint));
-  say(`provision (dev): apply did not finish; trying again (${attempt}/3)`);
-  await sleep(2000);
+for (let attempt = 2; !result.ok && attempt <= ATTEMPTS; attempt++) {
+  log.warn(
+    `apply did not finish (${result.outcomes.find((o) => !o.ok)?.error}); trying again in ${RETRY_MS / 1000} s (${attempt}/${ATTEMPTS})`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   result = await apply(api, desired);
 }
-say(renderOutcomes(result.outcomes, paint));
-if (!result.ok) {
-  process.stderr.write(
-    'provision (dev): apply failed; the rest of the demo keeps running. Fix and run `pnpm provision apply`.\n',
+
+const DONE = { create: 'created', update: 'updated', delete: 'deleted', keep: 'unchanged' } as const;
+for (const o of result.outcomes) {
+  const line = `${o.change.kind} ${o.change.name} ${DONE[o.change.action]}${o.url ? ` ${o.url}` : ''}`;
+  if (!o.ok) log.error(o.error ?? `${o.change.kind} ${o.change.name} failed`);
+  else if (o.change.action === 'keep') log.debug(line);
+  else log.info(line);
+}
+const changed = result.outcomes.filter((o) => o.ok && o.change.action !== 'keep').length;
+if (result.ok) {
+  log.info(`${target.name} holds the challenge's ${desired.length} resources (${changed} changed now)`);
+} else {
+  log.error('apply failed; fix the cause and run `pnpm provision apply`; the rest of the demo keeps running');
+}
+
+try {
+  const seed = await seedHistory(api, config, settings.host);
+  if (seed.seeded)
+    log.info(`seeded ${seed.points} points of PostgreSQL rows history (source:seed) for the anomaly bands`);
+  else log.debug(`no history seeded: ${seed.reason}`);
+} catch (error) {
+  log.warn(
+    { err: error },
+    'seeding the PostgreSQL history failed; the anomaly bands fill in from live points',
   );
 }
 
-// Green: every app answers and the first my_metric point can be queried back.
-await waitFor(`traced-api at http://127.0.0.1:${config.api.port}/readyz`, () =>
-  answers(`http://127.0.0.1:${config.api.port}/readyz`),
-);
-if (target.name === 'sandbox') {
-  await waitFor('the first my_metric point in the sandbox', async () => {
-    const to = Math.floor(Date.now() / 1000) + 60;
-    const res = await fetch(
-      `${target.apiUrl}/api/v1/query?from=${to - 3600}&to=${to}&query=${encodeURIComponent('avg:my_metric{*}')}`,
-      { headers, signal: AbortSignal.timeout(3000) },
-    );
-    const body = (await res.json()) as { series?: { pointlist: [number, number | null][] }[] };
-    return (body.series ?? []).some((s) => s.pointlist.some((p) => p[1] !== null));
-  });
-}
-
-const rows: [string, string][] = [];
-if (target.name === 'sandbox') rows.push(['Console', target.appUrl]);
-// Label each resource as a person knows it: the dashboard's title, the monitor's name.
-const titles = new Map(
-  desired.map((d) => [
-    d.name,
-    d.kind === 'dashboard'
-      ? `Dashboard "${d.body.title}"`
-      : d.kind === 'monitor'
-        ? `Monitor "${d.body.name}"`
-        : '',
-  ]),
-);
-for (const o of result.outcomes) {
-  if (o.url && o.change.kind !== 'downtime') rows.push([titles.get(o.change.name) || o.change.name, o.url]);
-}
-rows.push(['Downtimes', `${target.appUrl}/monitors/downtimes`]);
-rows.push(['traced-api', `http://127.0.0.1:${config.api.port}`]);
-rows.push(['Stop', 'Ctrl-C (stops every task of pnpm dev)']);
-const width = Math.max(...rows.map(([k]) => k.length));
-const rule = '─'.repeat(72);
-say(
-  [
-    rule,
-    paint(
-      'bold',
-      `dd-challenge is up: every challenge step is running against ${target.name === 'sandbox' ? 'the sandbox' : `Datadog (${config.datadog.site})`}`,
-    ),
-    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${paint('cyan', v)}`),
-    rule,
-  ].join('\n'),
-);
-
-// Stay up like the other dev tasks, so turbo keeps the whole demo running until Ctrl-C.
-setInterval(() => {}, 1 << 30);
+const code = result.ok ? 0 : 1;
+// exit() rather than a drained loop: the IPC channel and the client's keep-alive sockets would hold it.
+if (process.send) process.send(devReport(result, desired), () => process.exit(code));
+else process.exit(code);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiTestSandbox, startApiTestSandbox } from './support/api-sandbox.ts';
 
 /**
- * Conformance in the manner of ../shared/conformance/replay.mjs, with bodies written for this
+ * Conformance checks in the manner of a replay of recorded API traffic, with bodies written for this
  * project: status codes, the fields (and JSON types) Datadog answers with, echoed values and
  * kind/state fields, over raw HTTP as any client would send it.
  */

@@ -2,7 +2,7 @@
  * The per-group state machine of a metric monitor: one `step` per evaluation takes the
  * evaluator's groups and returns the next state and the transitions worth notifying.
  * Pure: no clock, no storage, so live evaluation and preview run the very same code.
- * Semantics: ../../../../../shared/design/datadog-facts.md §4.
+ * Semantics: Datadog's monitor documentation (monitors/configuration: thresholds, recovery, no data).
  */
 
 import { type Comparator, compare, type MonitorGroup } from '@dd-challenge/metric-query';

@@ -40,16 +40,20 @@ export async function captureDdTracePayloads(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [BURST, String(seconds), ...(tracesPerSecond ? [String(tracesPerSecond)] : [])], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: {
-        PATH: process.env.PATH,
-        DD_TRACE_AGENT_URL: `http://127.0.0.1:${port}`,
-        DD_REMOTE_CONFIGURATION_ENABLED: 'false',
-        DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+    const child = spawn(
+      process.execPath,
+      [BURST, String(seconds), ...(tracesPerSecond ? [String(tracesPerSecond)] : [])],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          PATH: process.env.PATH,
+          DD_TRACE_AGENT_URL: `http://127.0.0.1:${port}`,
+          DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+          DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+        },
+        stdio: 'inherit',
       },
-      stdio: 'inherit',
-    });
+    );
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`trace-burst exited ${code}`))));
   });
   server.close();

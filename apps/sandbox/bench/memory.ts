@@ -66,7 +66,12 @@ try {
     payloads: captured.length,
     spans_sent: spans,
     spans_kept: kept.traces_kept.spans,
-    rss_mb: { started, with_24h_metrics: withMetrics, every_5s_after_the_spans: settling, with_metrics_and_spans: full },
+    rss_mb: {
+      started,
+      with_24h_metrics: withMetrics,
+      every_5s_after_the_spans: settling,
+      with_metrics_and_spans: full,
+    },
     budget_mb: BUDGET_MB,
     ratio_to_budget: round(full / BUDGET_MB, 3),
     met: full <= BUDGET_MB,

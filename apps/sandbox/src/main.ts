@@ -1,13 +1,8 @@
-import module from 'node:module';
 import { loadConfigOrExit } from '@dd-challenge/config';
 import { startSandbox } from './sandbox.ts';
 
 const config = loadConfigOrExit();
 const sandbox = await startSandbox({ config });
-// Node writes the compile cache (NODE_COMPILE_CACHE in package.json's scripts) at exit; written
-// now, the next start after a kill -9 also finds every module already stripped of its types
-// (the TypeScript stripper then never loads: ~18 MB less RSS).
-module.flushCompileCache?.();
 const { log } = sandbox.context;
 log.info(
   {

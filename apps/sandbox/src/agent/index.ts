@@ -6,7 +6,6 @@ import type { Clock } from '../clock.ts';
 import type { SandboxContext } from '../context.ts';
 import { AgentAggregation } from './aggregation.ts';
 import { startChecks } from './checks/index.ts';
-import type { CheckStatus } from './checks/status.ts';
 import { Aggregator } from './dogstatsd/aggregator.ts';
 import { IntakeBus } from './dogstatsd/events.ts';
 import { DogStatsDIntake } from './dogstatsd/intake.ts';
@@ -16,19 +15,8 @@ import { startTraceIntake } from './traces/server.ts';
 import { TraceStore } from './traces/store.ts';
 import { TraceMetrics } from './traces/trace-metrics.ts';
 
-/** What the Agent side adds to SandboxContext. */
-export interface AgentState {
-  /** The metric store (backend), which the Agent's flushes write to. */
-  readonly metrics: Metrics;
-  /** The Agent's 10 s buckets; agent.flush() writes them all now. */
-  readonly agent: AgentAggregation;
-  /** Host name -> { ip, tags } ({{host.ip}} in monitor messages). */
-  readonly hosts: HostRegistry;
-  /** Recent traces, bounded by spans. */
-  readonly traces: TraceStore;
-  /** Intake counters, DogStatsD events and service checks, check statuses. */
-  readonly intake: { readonly stats: IntakeStats; readonly bus: IntakeBus; checks: CheckStatus[] };
-}
+/** What the Agent side adds to SandboxContext (the fields are documented there). */
+export type AgentState = Pick<SandboxContext, 'metrics' | 'agent' | 'hosts' | 'traces' | 'intake'>;
 
 /** Makes the Agent side's shared state (nothing listens yet). */
 export function agentState(

@@ -7,7 +7,7 @@ import { findRepoRoot, loadConfigOrExit, resolveTargetOrExit } from '@dd-challen
 import { createLogger } from '@dd-challenge/config/log';
 import { allUp, demoOf, type PartStatus, TASK_OF } from './parts.ts';
 import { type ProvisioningRun, runProvisioning } from './provisioning.ts';
-import { reasonFrom } from './reason.ts';
+import { belowError, reasonFrom } from './reason.ts';
 import { renderBlock } from './render.ts';
 import { removeStatusFile, writeStatusFile } from './status-file.ts';
 import { startTurbo } from './turbo.ts';
@@ -90,7 +90,9 @@ const turbo = startTurbo({
       lines.push(line.text);
       if (lines.length > LAST_LINES) lines.shift();
       lastLines.set(line.task, lines);
-      say(line.text);
+      // Once stopping, the parts' goodbyes (and their complaints about each other leaving, the
+      // database first) are not news: only an error is.
+      if (!stopping || !belowError(line.text)) say(line.text);
       return;
     }
     if (stopping) return; // turbo's own words about the stop: the launcher says it in one line

@@ -1,7 +1,7 @@
 import { loadConfig, resolveTarget } from '@dd-challenge/config';
 import { describe, expect, it } from 'vitest';
 import { allUp, demoOf, type PartName, partStatuses, type Seen } from './parts.ts';
-import { reasonFrom } from './reason.ts';
+import { belowError, reasonFrom } from './reason.ts';
 import { renderBlock } from './render.ts';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
@@ -137,5 +137,16 @@ describe('reasonFrom', () => {
       'TypeError: x is not a function',
     );
     expect(reasonFrom(['Killed'])).toBe('Killed');
+  });
+});
+
+describe('belowError', () => {
+  it('tells the log lines below error, readable or JSON, from errors and from raw output', () => {
+    expect(belowError('[12:00:00.000] WARN (traced-api): database unavailable')).toBe(true);
+    expect(belowError('[12:00:00.000] INFO (dev-postgres): closing')).toBe(true);
+    expect(belowError('[12:00:00.000] ERROR (sandbox): stop failed: EIO')).toBe(false);
+    expect(belowError('{"level":30,"msg":"stopped"}')).toBe(true);
+    expect(belowError('{"level":60,"msg":"boom"}')).toBe(false);
+    expect(belowError('Error: Cannot find module')).toBe(false);
   });
 });

@@ -15,3 +15,18 @@ export function reasonFrom(lines: readonly string[]): string {
   const line = error ?? plain.at(-1) ?? 'it wrote nothing';
   return line.replace(PRETTY_HEAD, '').trim();
 }
+
+/** True for a log line of a level below error, readable or JSON; other lines (Node's own) are not log lines. */
+export function belowError(line: string): boolean {
+  const plain = stripVTControlCharacters(line);
+  const level = PRETTY_HEAD.exec(plain)?.[1];
+  if (level) return level !== 'ERROR' && level !== 'FATAL';
+  if (plain.startsWith('{')) {
+    try {
+      return (JSON.parse(plain) as { level?: number }).level! < 50;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}

@@ -5,8 +5,12 @@ import { IdPool, type PlannedRequest, planRequest } from './requests.ts';
 import { SYNTHETIC_HEADER, type TrafficSettings, USER_AGENT } from './settings.ts';
 import { formatSnapshot, type Snapshot, Stats } from './stats.ts';
 
-/** How often the rate is topped up; requests due in between go out together. */
+/**
+ * The loop wakes when the next request is due, but at least this long apart (requests due in
+ * between go out together) and at most MAX_SLEEP_MS apart (to see the duration and burst edges).
+ */
 const TICK_MS = 20;
+const MAX_SLEEP_MS = 1000;
 /** How often the progress callback gets a fresh snapshot. */
 const PROGRESS_EVERY_MS = 1000;
 
@@ -194,7 +198,9 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
           credit--;
           issue(burst);
         }
-        await sleep(TICK_MS, stopper.signal);
+        // At 5 req/s that is 5 wake-ups a second, not 50.
+        const due = ((1 - credit) / rate) * 1000;
+        await sleep(Math.min(MAX_SLEEP_MS, Math.max(TICK_MS, due)), stopper.signal);
       }
       return await finish();
     } finally {

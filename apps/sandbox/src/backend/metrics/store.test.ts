@@ -120,16 +120,22 @@ describe('metric store', () => {
   it('prunes by time and drops the series left empty', () => {
     const store = memory();
     store.write({
-      points: [gauge(10, 1), gauge(20, 2), gauge(30, 3), gauge(10, 1, { metric: 'old' })],
+      points: [
+        gauge(10, 1),
+        gauge(20, 2),
+        gauge(30, 3),
+        gauge(10, 1, { tags: ['host:gone'] }),
+        gauge(10, 1, { metric: 'old' }),
+      ],
       sketches: [sketchOf(10, [1]), sketchOf(40, [2])],
     });
     store.prune(20);
-    expect(read(store, 'm')[0]?.times).toEqual([20, 30]);
+    expect(read(store, 'm').map((s) => [s.tags, s.times])).toEqual([[['host:h'], [20, 30]]]);
     expect(read(store, 'old')).toEqual([]);
     expect(dist(store, 'count')?.[0]?.times).toEqual([40]);
-    expect(store.metrics().map((m) => [m.metric, m.points])).toEqual([
-      ['d', 1],
-      ['m', 2],
+    expect(store.metrics().map((m) => [m.metric, m.series, m.points])).toEqual([
+      ['d', 1, 1],
+      ['m', 1, 2],
     ]);
   });
 

@@ -65,19 +65,17 @@ export interface MetricSummary {
   readonly lastTime: number | undefined;
 }
 
-const keyOf = (distribution: boolean, metric: string, tags: string) =>
-  `${distribution ? 'd' : 'p'}\u0000${metric}\u0000${tags}`;
-
 /**
  * The metric store on SQLite (the same file as the resources). Series are also listed in memory
  * with their point counts, so listing metrics reads no points. Times are UNIX seconds.
  */
 export class MetricStore implements SeriesSource {
   readonly #db: DatabaseSync;
-  readonly #byKey = new Map<string, Series>();
-  /** Plain series by metric, and distribution series by metric. */
-  readonly #plain = new Map<string, Series[]>();
-  readonly #dists = new Map<string, Series[]>();
+  /** Plain series, and distribution series: by metric, then by their tags' text (JSON). */
+  readonly #plain = new Map<string, Map<string, Series>>();
+  readonly #dists = new Map<string, Map<string, Series>>();
+  /** A tags list's text: the points of one context share its list, so it is made once. */
+  readonly #tagsText = new WeakMap<readonly string[], string>();
   readonly #sql: ReturnType<typeof statements>;
   /** Points and sketches written since the store opened (statistics). */
   pointsWritten = 0;
@@ -118,18 +116,20 @@ export class MetricStore implements SeriesSource {
   }
 
   #remember(s: Series, tagsText: string): void {
-    const distribution = s.type === 'distribution';
-    this.#byKey.set(keyOf(distribution, s.metric, tagsText), s);
-    const byMetric = distribution ? this.#dists : this.#plain;
-    const list = byMetric.get(s.metric);
-    if (list) list.push(s);
-    else byMetric.set(s.metric, [s]);
+    const byMetric = s.type === 'distribution' ? this.#dists : this.#plain;
+    const byTags = byMetric.get(s.metric);
+    if (byTags) byTags.set(tagsText, s);
+    else byMetric.set(s.metric, new Map([[tagsText, s]]));
   }
 
   /** The series of metric and tags, made on first use with this type and interval. */
   #series(metric: string, tags: readonly string[], type: Kind, interval: number): Series {
-    const tagsText = JSON.stringify(tags);
-    const known = this.#byKey.get(keyOf(type === 'distribution', metric, tagsText));
+    let tagsText = this.#tagsText.get(tags);
+    if (tagsText === undefined) {
+      tagsText = JSON.stringify(tags);
+      this.#tagsText.set(tags, tagsText);
+    }
+    const known = (type === 'distribution' ? this.#dists : this.#plain).get(metric)?.get(tagsText);
     if (known) return known;
     const { lastInsertRowid } = this.#sql.newSeries.run(metric, tagsText, type, interval);
     const s: Series = {
@@ -191,7 +191,7 @@ export class MetricStore implements SeriesSource {
 
   /** Every series of `metric` with points in [from, to] (seconds). */
   *series(metric: string, from: number, to: number): Iterable<SeriesData> {
-    for (const s of this.#plain.get(metric) ?? []) {
+    for (const s of this.#plain.get(metric)?.values() ?? []) {
       if (!(s.last >= from)) continue;
       const rows = this.#sql.points.all(s.id, from, to) as unknown as Array<[number, number]>;
       if (rows.length === 0) continue;
@@ -208,11 +208,11 @@ export class MetricStore implements SeriesSource {
 
   /** Distribution statistics per group and time bucket, from the buckets' sketches merged. */
   distribution(request: DistributionRequest): readonly DistributionGroup[] | undefined {
-    const list = this.#dists.get(request.metric);
-    if (!list) return undefined;
+    const byTags = this.#dists.get(request.metric);
+    if (!byTags) return undefined;
     const width = Math.max(1, Math.floor(request.bucketSeconds));
     const groups = new Map<string, { tags: string[] | undefined; buckets: Map<number, DDSketch> }>();
-    for (const s of list) {
+    for (const s of byTags.values()) {
       const name = request.groupOf(s.tags);
       if (name === undefined) continue;
       const rows = this.#sql.sketches.all(s.id, request.from, request.to) as Array<{
@@ -248,16 +248,19 @@ export class MetricStore implements SeriesSource {
   /** Drops points and sketches older than `cutoff` (seconds), and the series left empty. */
   prune(cutoff: number): void {
     transaction(this.#db, () => {
-      for (const [key, s] of this.#byKey) {
-        const sql = s.type === 'distribution' ? this.#sql.pruneSketches : this.#sql.prunePoints;
-        s.points -= Number(sql.run(s.id, cutoff).changes);
-        if (s.points > 0) continue;
-        this.#sql.dropSeries.run(s.id);
-        this.#byKey.delete(key);
-        const byMetric = s.type === 'distribution' ? this.#dists : this.#plain;
-        const rest = (byMetric.get(s.metric) ?? []).filter((x) => x !== s);
-        if (rest.length > 0) byMetric.set(s.metric, rest);
-        else byMetric.delete(s.metric);
+      for (const [byMetric, sql] of [
+        [this.#plain, this.#sql.prunePoints],
+        [this.#dists, this.#sql.pruneSketches],
+      ] as const) {
+        for (const [metric, byTags] of byMetric) {
+          for (const [tagsText, s] of byTags) {
+            s.points -= Number(sql.run(s.id, cutoff).changes);
+            if (s.points > 0) continue;
+            this.#sql.dropSeries.run(s.id);
+            byTags.delete(tagsText);
+          }
+          if (byTags.size === 0) byMetric.delete(metric);
+        }
       }
     });
   }
@@ -266,18 +269,19 @@ export class MetricStore implements SeriesSource {
   metrics(): MetricSummary[] {
     const out: MetricSummary[] = [];
     for (const byMetric of [this.#plain, this.#dists]) {
-      for (const [metric, list] of byMetric) {
+      for (const [metric, byTags] of byMetric) {
         let points = 0;
         let last = Number.NaN;
-        for (const s of list) {
+        let kind: Kind = 'gauge';
+        for (const s of byTags.values()) {
           points += s.points;
           if (!(s.last <= last)) last = s.last;
+          kind = s.type;
         }
-        const kind = list[list.length - 1]?.type ?? 'gauge';
         out.push({
           metric,
           kind,
-          series: list.length,
+          series: byTags.size,
           points,
           lastTime: Number.isNaN(last) ? undefined : last,
         });

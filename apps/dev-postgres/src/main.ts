@@ -17,7 +17,11 @@ if (!config.database.embedded) {
   log.info(
     `PGlite serving ${pg.url} (data in ${config.database.embeddedDataDir}, ready in ${Date.now() - started} ms)`,
   );
+  let stopping = false;
   const stop = (signal: string) => {
+    // One Ctrl-C can arrive twice (the terminal's group signal, and pnpm passing its own on).
+    if (stopping) return;
+    stopping = true;
     log.debug(`${signal}: closing`);
     pg.close().then(
       () => process.exit(0),
@@ -27,6 +31,6 @@ if (!config.database.embedded) {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -17,7 +17,8 @@ log.info(
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
+    // One Ctrl-C can arrive twice (the terminal's group signal, and pnpm passing its own on).
+    if (stopping) return;
     stopping = true;
     log.debug(`${signal}: flushing and stopping`);
     sandbox.close().then(

@@ -66,8 +66,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exitCode = 1;
   }
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// `on`, not `once`: one Ctrl-C can arrive twice (the terminal's group signal, and pnpm passing its
+// own on), and a second must not kill the process mid-drain.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   if (await waitForDatabase(120_000)) await app.listen({ port: config.api.port, host: config.api.host });

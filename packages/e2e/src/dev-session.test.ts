@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '@dd-challenge/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
 import { SandboxApi } from './sandbox-api.ts';
+import { type Ran, run } from './shell.ts';
 
 // `pnpm dev` as a newcomer lives it: started through pnpm and turbo with the demo's own
 // settings, its output piped (as turbo pipes every app, and as CI and `| tee` do), one minute of
@@ -59,6 +60,8 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
   let stopMs = Number.POSITIVE_INFINITY;
   let code: number | null | undefined;
   let bands: { query: string; upper: number; lower: number }[] = [];
+  let status: Ran | undefined;
+  let statusFileLeft = true;
 
   const output = () => lines.map((l) => l.text).join('\n');
   const waitFor = async (what: string, done: () => boolean, ms: number) => {
@@ -127,6 +130,7 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
 
       const demoEnds = Date.now() + DEMO_MS;
       bands = await anomalyBands(new SandboxApi(`http://127.0.0.1:${ports.sandbox}`));
+      status = await run('pnpm dev:status', { cwd: root, env, timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, demoEnds - Date.now()));
       minute = lines.slice(blockEnd);
 
@@ -141,6 +145,7 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
       }
       await new Promise((r) => setTimeout(r, 200)); // the last chunk of output
       afterStop = lines.filter((l) => l.at >= interrupted);
+      statusFileLeft = existsSync(join(data, 'dev-status.txt'));
     },
     START_MS + DEMO_MS + 30_000,
   );
@@ -170,6 +175,13 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
       expect.stringMatching(/ INFO \(dev\): stopped every part in [\d.]+ s$/),
     ]);
     for (const port of Object.values(ports)) expect(await isListening(port), `port ${port}`).toBe(false);
+  });
+
+  it('shows the status block from another shell with pnpm dev:status while it runs, and not after', () => {
+    expect(status?.code, status?.output).toBe(0);
+    expect(status?.stdout).toMatch(/^dd-challenge is up: every part answers/m);
+    expect(status?.stdout).toMatch(/^ {2}traced-api +up +http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(statusFileLeft).toBe(false);
   });
 
   it('gives the anomaly graphs of the PostgreSQL dashboard their upper and lower bands at once', () => {

@@ -20,6 +20,7 @@ function demo(env: Record<string, string> = {}) {
 function seen(over: Partial<Seen> = {}): Seen {
   return {
     now: NOW,
+    startedAt: NOW - 300_000,
     api: true,
     postgres: true,
     tracedApi: true,
@@ -56,6 +57,15 @@ describe('partStatuses', () => {
       traffic: 'waiting: waiting for traced-api',
       provisioning: 'waiting: waiting for the sandbox API',
     });
+  });
+
+  it('counts the emitter up for one interval before its first point (the very first is lost while the sandbox starts)', () => {
+    const early = stateOf(partStatuses(demo(), seen({ startedAt: NOW - 10_000, myMetricAt: undefined })));
+    expect(early['metric-emitter']).toMatch(
+      /^up: my_metric every 45s; the first point here is due by \d\d:\d\d:\d\d$/,
+    );
+    const late = stateOf(partStatuses(demo(), seen({ startedAt: NOW - 80_000, myMetricAt: undefined })));
+    expect(late['metric-emitter']).toBe('waiting: waiting for the first my_metric point');
   });
 
   it('is all up once every part answers and a my_metric point is fresh', () => {

@@ -95,6 +95,8 @@ export function demoOf(config: Config, target: Target): Demo {
 /** What the watcher saw on its last look. */
 export interface Seen {
   readonly now: number;
+  /** When the launcher started the parts. */
+  readonly startedAt: number;
   /** The target's API answers (the sandbox's health route; Datadog's key check). */
   readonly api: boolean;
   readonly postgres: boolean;
@@ -110,6 +112,9 @@ export interface Seen {
 
 const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
+
+/** How late after one interval the first my_metric point may reach the sandbox. */
+const FIRST_POINT_SLACK_MS = 30_000;
 
 /** A my_metric point is fresh while the next two are not yet overdue. */
 export function freshFor(demo: Demo): number {
@@ -165,6 +170,11 @@ export function partStatuses(demo: Demo, seen: Seen): PartStatus[] {
     if (at !== undefined && seen.now - at <= freshFor(demo))
       return { state: 'up', detail: `${every}, the latest at ${clock(at)}` };
     if (!seen.api) return { state: 'waiting', detail: 'waiting for the sandbox' };
+    // Its first point usually goes out before the sandbox listens (UDP: it is lost), so the next
+    // one is a whole interval away; running and not crashed, the emitter counts as up till then.
+    const due = seen.startedAt + demo.emitterIntervalMs + FIRST_POINT_SLACK_MS;
+    if (at === undefined && seen.now < due)
+      return { state: 'up', detail: `${every}; the first point here is due by ${clock(due)}` };
     if (at === undefined || !seen.wasUp.has('metric-emitter'))
       return { state: 'waiting', detail: 'waiting for the first my_metric point' };
     return { state: 'down', detail: `no my_metric point since ${clock(at)}` };

@@ -103,6 +103,7 @@ export class Watcher {
   }): PartStatus[] {
     return partStatuses(this.#demo, {
       now: Date.now(),
+      startedAt: this.#startedAt,
       ...seen,
       crashed: this.crashed,
       provisioning: this.provisioning,

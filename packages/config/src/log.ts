@@ -5,12 +5,18 @@ import type { Config } from './config.ts';
 export type { Logger } from 'pino';
 
 /** What pino-pretty hands a messageFormat function: the record, with pino's `err` serializer applied. */
-type LogRecord = { readonly [key: string]: unknown; readonly err?: string | { readonly message?: unknown } };
+type Failure = string | { readonly message?: unknown } | undefined;
+type LogRecord = { readonly [key: string]: unknown; readonly err?: Failure; readonly error?: Failure };
 
-/** The record's message, and the error's message after it when the message does not already say it. */
+const failureText = (f: Failure) => (typeof f === 'string' ? f : f?.message);
+
+/**
+ * The record's message, and its error's (`err`, pino's usual key, or `error`) after it when the
+ * message does not already say it.
+ */
 export function lineMessage(record: LogRecord, messageKey: string): string {
   const message = String(record[messageKey] ?? '');
-  const error = typeof record.err === 'string' ? record.err : record.err?.message;
+  const error = failureText(record.err) ?? failureText(record.error);
   if (typeof error !== 'string' || error === '' || message.includes(error)) return message;
   return message ? `${message}: ${error}` : error;
 }

@@ -52,5 +52,8 @@ describe('lineMessage', () => {
     expect(lineMessage({ msg: 'check failed', err: 'cannot connect' }, 'msg')).toBe(
       'check failed: cannot connect',
     );
+    expect(lineMessage({ msg: 'delivery failed', error: 'HTTP 500' }, 'msg')).toBe(
+      'delivery failed: HTTP 500',
+    );
   });
 });

@@ -295,6 +295,13 @@ describe('the commands the READMEs show', () => {
   });
 
   it('the sandbox start builds first (fresh clone: no dist/)', { timeout: 180_000 }, async () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, 'apps/sandbox/package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(
+      scripts.prestart,
+      'apps/sandbox/package.json: `start` runs dist/, so it needs a `prestart` that builds it, as apps/traced-api has (and `exec node` in start, so a Ctrl-C leaves no ELIFECYCLE)',
+    ).toBeDefined();
     for (const dir of ['apps/sandbox', 'packages/config', 'packages/metric-query'])
       rmSync(join(root, dir, 'dist'), { recursive: true, force: true });
     await stopped(

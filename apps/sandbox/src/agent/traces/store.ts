@@ -72,14 +72,19 @@ export class TraceStore {
 
   /** Adds one chunk of a trace (dd-trace may send a trace in several chunks, even mixed ids). */
   add(chunk: readonly Span[], now: number): void {
-    for (const span of chunk) {
-      let trace = this.#traces.get(span.trace_id);
-      if (trace === undefined) {
-        trace = { trace_id: span.trace_id, spans: [], received: now };
-        this.#traces.set(span.trace_id, trace);
-      }
-      trace.spans.push(span);
-      this.#spans++;
+    // Arrays of exactly the spans they hold (push would leave spare capacity in each kept trace).
+    const ids = new Set(chunk.map((s) => s.trace_id));
+    for (const id of ids) {
+      const spans = ids.size === 1 ? chunk.slice() : chunk.filter((s) => s.trace_id === id);
+      const trace = this.#traces.get(id);
+      // Set on a key already there keeps its place: the trace's age is its first chunk's.
+      this.#traces.set(
+        id,
+        trace === undefined
+          ? { trace_id: id, spans, received: now }
+          : { ...trace, spans: trace.spans.concat(spans) },
+      );
+      this.#spans += spans.length;
     }
     this.#evict(chunk[chunk.length - 1]?.trace_id);
     for (const s of topLevelSpans(chunk)) this.#count(s, now);

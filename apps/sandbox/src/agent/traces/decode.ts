@@ -1,6 +1,7 @@
 // The /v0.4/traces and /v0.5/traces payloads (msgpack, as dd-trace sends them) into Span objects.
 // @msgpack/msgpack reads the bytes; this module checks the shape and names what is wrong.
 import { Decoder, ExtData } from '@msgpack/msgpack';
+import { Repeats } from './repeats.ts';
 import { type Span, TraceDecodeError } from './span.ts';
 
 // The Agent's normaliser defaults (pkg/trace/traceutil/normalize.go).
@@ -47,19 +48,6 @@ function parse(body: Uint8Array): unknown {
   }
 }
 
-// Tracers repeat most strings span after span (ids of the trace and of parents, names, services,
-// tag values); the store keeps 100,000 spans, so each is kept once. Bounded: cleared when full.
-const MAX_INTERNED = 50_000;
-const interned = new Map<string, string>();
-function intern(s: string): string {
-  if (s.length > 256) return s;
-  const known = interned.get(s);
-  if (known !== undefined) return known;
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  interned.set(s, s);
-  return s;
-}
-
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && kind(v) === 'a map';
 
@@ -70,11 +58,16 @@ const problem = (field: string, expected: string, v: unknown): never => {
   throw new FieldProblem(`${field} is not ${expected} (found ${kind(v)})`);
 };
 
-/** An id as the unsigned 64-bit decimal it encodes (negative ones are two's complement). */
-function id(v: unknown, field: string): string {
-  if (typeof v === 'bigint') return intern(BigInt.asUintN(64, v).toString());
-  if (typeof v === 'number' && Number.isSafeInteger(v))
-    return intern(v >= 0 ? String(v) : BigInt.asUintN(64, BigInt(v)).toString());
+/** The unsigned 64-bit decimal an id encodes (negative ones are two's complement). */
+const decimal = (v: bigint | number): string =>
+  typeof v === 'bigint'
+    ? BigInt.asUintN(64, v).toString()
+    : v >= 0
+      ? String(v)
+      : BigInt.asUintN(64, BigInt(v)).toString();
+
+function id(v: unknown, field: string, r: Repeats): string {
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))) return r.id(v, decimal);
   return problem(field, 'a 64-bit integer', v);
 }
 
@@ -87,8 +80,8 @@ function num(v: unknown, field: string, nilIsZero = true): number {
 }
 
 /** A string field; nil reads as ''. */
-function str(v: unknown, field: string): string {
-  if (typeof v === 'string') return intern(v);
+function str(v: unknown, field: string, r: Repeats): string {
+  if (typeof v === 'string') return r.string(v);
   if (v === null || v === undefined) return '';
   return problem(field, 'a string', v);
 }
@@ -108,7 +101,7 @@ interface Fields {
   metrics: Record<string, number>;
 }
 
-function span(f: Fields): Span {
+function span(f: Fields, r: Repeats): Span {
   const name = f.name || DEFAULT_NAME;
   return {
     trace_id: f.trace_id,
@@ -121,8 +114,8 @@ function span(f: Fields): Span {
     error: num(f.error, 'error') ? 1 : 0,
     start: num(f.start, 'start'),
     duration: num(f.duration, 'duration'),
-    meta: f.meta,
-    metrics: f.metrics,
+    meta: r.map(f.meta),
+    metrics: r.map(f.metrics),
   };
 }
 
@@ -154,6 +147,7 @@ function traces<T>(
 export function decodeV04(body: Uint8Array): Span[][] {
   const root = parse(body);
   if (!Array.isArray(root)) return wrong('body', 'an array of traces', root);
+  const r = new Repeats();
   return traces(root, isMap, 'a map', (s) => {
     if (s.trace_id === undefined) throw new FieldProblem('trace_id is missing');
     if (s.span_id === undefined) throw new FieldProblem('span_id is missing');
@@ -161,7 +155,7 @@ export function decodeV04(body: Uint8Array): Span[][] {
     if (!isMap(meta)) return problem('meta', 'a map', meta);
     for (const k in meta) {
       const v = meta[k];
-      meta[k] = typeof v === 'string' ? intern(v) : problem(`meta.${k}`, 'a string', v);
+      meta[k] = typeof v === 'string' ? r.string(v) : problem(`meta.${k}`, 'a string', v);
     }
     const metrics = s.metrics ?? {};
     if (!isMap(metrics)) return problem('metrics', 'a map', metrics);
@@ -169,20 +163,23 @@ export function decodeV04(body: Uint8Array): Span[][] {
       const v = metrics[k];
       if (typeof v !== 'number') metrics[k] = num(v, `metrics.${k}`, false);
     }
-    return span({
-      trace_id: id(s.trace_id, 'trace_id'),
-      span_id: id(s.span_id, 'span_id'),
-      parent_id: s.parent_id == null ? '0' : id(s.parent_id, 'parent_id'),
-      name: str(s.name, 'name'),
-      service: str(s.service, 'service'),
-      resource: str(s.resource, 'resource'),
-      type: str(s.type, 'type'),
-      error: s.error,
-      start: s.start,
-      duration: s.duration,
-      meta: meta as Record<string, string>,
-      metrics: metrics as Record<string, number>,
-    });
+    return span(
+      {
+        trace_id: id(s.trace_id, 'trace_id', r),
+        span_id: id(s.span_id, 'span_id', r),
+        parent_id: s.parent_id == null ? '0' : id(s.parent_id, 'parent_id', r),
+        name: str(s.name, 'name', r),
+        service: str(s.service, 'service', r),
+        resource: str(s.resource, 'resource', r),
+        type: str(s.type, 'type', r),
+        error: s.error,
+        start: s.start,
+        duration: s.duration,
+        meta: meta as Record<string, string>,
+        metrics: metrics as Record<string, number>,
+      },
+      r,
+    );
   });
 }
 
@@ -199,7 +196,8 @@ export function decodeV05(body: Uint8Array): Span[][] {
   for (const [i, s] of table.entries())
     if (typeof s !== 'string') wrong(`string table entry ${i}`, 'a string', s);
   if (!Array.isArray(list)) return fail('body is not [string table, traces]: traces is not an array');
-  const strings = (table as string[]).map(intern);
+  const strings = table as string[];
+  const r = new Repeats();
   // Map keys arrive as object keys: the index's decimal string.
   const at = (v: unknown, field: string): string => {
     const i =
@@ -218,19 +216,22 @@ export function decodeV05(body: Uint8Array): Span[][] {
     const metricsMap = s[10] ?? {};
     if (!isMap(metricsMap)) return problem('metrics', 'a map', metricsMap);
     for (const k in metricsMap) metrics[at(k, 'metrics key')] = num(metricsMap[k], 'metric value');
-    return span({
-      service: at(s[0], 'service'),
-      name: at(s[1], 'name'),
-      resource: at(s[2], 'resource'),
-      trace_id: id(s[3], 'trace_id'),
-      span_id: id(s[4], 'span_id'),
-      parent_id: s[5] == null ? '0' : id(s[5], 'parent_id'),
-      start: s[6],
-      duration: s[7],
-      error: s[8],
-      meta,
-      metrics,
-      type: s.length > 11 ? at(s[11], 'type') : '',
-    });
+    return span(
+      {
+        service: at(s[0], 'service'),
+        name: at(s[1], 'name'),
+        resource: at(s[2], 'resource'),
+        trace_id: id(s[3], 'trace_id', r),
+        span_id: id(s[4], 'span_id', r),
+        parent_id: s[5] == null ? '0' : id(s[5], 'parent_id', r),
+        start: s[6],
+        duration: s[7],
+        error: s[8],
+        meta,
+        metrics,
+        type: s.length > 11 ? at(s[11], 'type') : '',
+      },
+      r,
+    );
   });
 }

@@ -295,6 +295,7 @@ describe('the commands the READMEs show', () => {
   });
 
   it('the sandbox start builds first (fresh clone: no dist/)', { timeout: 180_000 }, async () => {
+    ran.add('pnpm --filter @dd-challenge/sandbox start'); // tried here, whatever the outcome
     const { scripts } = JSON.parse(readFileSync(join(root, 'apps/sandbox/package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };

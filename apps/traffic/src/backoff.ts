@@ -25,9 +25,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** The network reason behind a failed fetch: ECONNREFUSED, ENOTFOUND, timeout… */
 export function failureReason(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return 'timeout';
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  const e = error as {
+    name?: string;
+    code?: unknown;
+    message?: string;
+    cause?: { name?: string; code?: unknown; message?: string };
+  };
+  // A timeout: fetch throws the signal's TimeoutError, node:http an AbortError caused by it.
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return 'timeout';
+  // node:http puts the system error's code on the error, fetch (undici) on its cause.
+  if (typeof e?.code === 'string' && e.code !== 'ABORT_ERR') return e.code;
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return e?.cause?.message ?? e?.message ?? String(error);
 }
 
 /** True for failures that mean nothing is listening (as opposed to a slow or broken answer). */

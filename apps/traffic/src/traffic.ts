@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { backoffDelay, failureReason, isConnectionFailure, sleep } from './backoff.ts';
+import { httpSend, type Send } from './http.ts';
 import { EXPECTED_ERROR_STATUS, pickKind, weightsFor } from './mix.ts';
 import { IdPool, type PlannedRequest, planRequest } from './requests.ts';
 import { SYNTHETIC_HEADER, type TrafficSettings, USER_AGENT } from './settings.ts';
@@ -19,8 +20,8 @@ export interface TrafficOptions {
   readonly log: Logger;
   /** Default Math.random; tests pass a seeded one. */
   readonly random?: () => number;
-  /** Default the global fetch (undici, keep-alive). */
-  readonly fetch?: typeof fetch;
+  /** Default node:http with keep-alive (./http.ts); tests pass a wrapped fetch. */
+  readonly send?: Send;
   /** Called once a second with the live figures (the TTY line, periodic log lines). */
   readonly onProgress?: (snapshot: Snapshot, phase: Phase) => void;
 }
@@ -44,7 +45,7 @@ export interface TrafficRun {
 export function startTraffic(options: TrafficOptions): TrafficRun {
   const { settings, log } = options;
   const random = options.random ?? Math.random;
-  const doFetch = options.fetch ?? fetch;
+  const doSend = options.send ?? httpSend;
   const stats = new Stats(settings.statsWindowMs, Date.now());
   const ids = new IdPool(settings.idPoolSize);
   const stopper = new AbortController();
@@ -66,13 +67,13 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
     for (let attempt = 0; !stopper.signal.aborted && Date.now() < deadline; attempt++) {
       let reason: string;
       try {
-        const res = await doFetch(url, {
+        const res = await doSend(url, {
           headers: headers(false),
           signal: AbortSignal.any([stopper.signal, AbortSignal.timeout(settings.requestTimeoutMs)]),
         });
-        await res.arrayBuffer();
+        await res.text();
         // 404: an API without /readyz is still an API that answers.
-        if (res.ok || res.status === 404) {
+        if ((res.status >= 200 && res.status < 300) || res.status === 404) {
           if (attempt > 0)
             log.info({ target: settings.target, attempts: attempt + 1 }, `${settings.target} is up`);
           return true;
@@ -109,7 +110,7 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
     let status: number | undefined;
     let unexpected: boolean;
     try {
-      const res = await doFetch(settings.target + req.path, {
+      const res = await doSend(settings.target + req.path, {
         method: req.method,
         headers: headers(req.body !== undefined),
         body: req.body,

@@ -114,7 +114,7 @@ describe('traffic against a traced-api stand-in (real HTTP)', () => {
       settings: settings(api.url, { rps: 10, durationMs: 3000, mode: 'burst', burst }),
       log,
       random: seeded(11),
-      fetch: observed,
+      send: observed,
     });
     cleanup.push(() => r.stop());
     await r.done;

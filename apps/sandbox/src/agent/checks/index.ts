@@ -50,7 +50,7 @@ export function startChecks(ctx: SandboxContext, options: ChecksOptions = {}): R
         status.status = 'ok';
       } catch (error) {
         if (status.status !== 'error')
-          log.warn({ check: status.name, err: (error as Error).message }, 'check failed');
+          log.warn({ check: status.name, err: (error as Error).message }, `${status.name} check failed`);
         status.status = 'error';
         status.message = (error as Error).message;
       } finally {

@@ -140,7 +140,11 @@ export async function startTraceIntake(options: TraceIntakeOptions): Promise<Tra
   ];
 
   const app = Fastify({
-    loggerInstance: options.log.child({ part: 'traces' }) as FastifyBaseLogger,
+    // Fastify's own lines ("Server listening at") only when debugging: the sandbox says where it listens.
+    loggerInstance: options.log.child(
+      { part: 'traces' },
+      { level: options.log.isLevelEnabled('debug') ? options.log.level : 'warn' },
+    ) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limit,
     // dd-trace keeps its connection to the Agent open between flushes.

@@ -12,7 +12,11 @@ import { routePlugins } from './routes.ts';
  */
 export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log.child({ part: 'api' }) as FastifyBaseLogger,
+    // Fastify's own lines ("Server listening at") only when debugging: the sandbox says where it listens.
+    loggerInstance: ctx.log.child(
+      { part: 'api' },
+      { level: ctx.log.isLevelEnabled('debug') ? ctx.log.level : 'warn' },
+    ) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
     // `/api/v1/monitor/` is served as `/api/v1/monitor`.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, v1, v2 } from '@datadog/datadog-api-client';
 import { loadConfig } from '@dd-challenge/config';
+import type { Logger } from 'pino';
 import { ManualClock } from '../../src/clock.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox.ts';
 
@@ -35,6 +36,7 @@ export async function startHarness(
   startMs: number,
   env: Record<string, string> = {},
   existingDataDir?: string,
+  log?: Logger,
 ): Promise<Harness> {
   const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'engine-'));
   const config = loadConfig({ env: { LOG_LEVEL: 'silent', ...env }, envFile: false });
@@ -45,6 +47,7 @@ export async function startHarness(
     dataDir,
     hostname: 'sandbox-host',
     ports: { api: 0, dogstatsd: 0, traces: 0 },
+    ...(log ? { log } : {}),
   });
   const configuration = client.createConfiguration({
     baseServer: new client.BaseServerConfiguration(sandbox.apiUrl, {}),

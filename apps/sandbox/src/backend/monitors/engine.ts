@@ -292,12 +292,28 @@ export class MonitorEngine {
     for (const { n, run } of sent) {
       if (gone.has(n.monitorId)) continue;
       notifications.push(n);
+      this.#logNotification(n, run);
       this.#deliver(n, run);
       if (n.kind === 'transition' && !n.muted) this.#recordEvent(n);
     }
     this.#announceDowntimes(downtimes, atMs);
     this.#lastCycle = atMs;
     return { at: atMs, evaluated, notifications, errors };
+  }
+
+  /** One line per state change or reminder: what a person running the demo wants to see. */
+  #logNotification(n: PlannedNotification, run: Run): void {
+    const group = n.group === '*' ? '' : ` {${n.group}}`;
+    const change = n.kind === 'transition' ? `${n.from} -> ${n.to}` : `${n.transition} (${n.to})`;
+    const to = n.muted
+      ? `muted by downtime ${n.downtimeId ?? ''}`.trim()
+      : n.handles.length > 0
+        ? `notifying ${n.handles.map((h) => `@${h}`).join(' ')}`
+        : 'nobody to notify';
+    this.#options.log.info(
+      { monitor: n.monitorId, group: n.group, from: n.from, to: n.to, muted: n.muted },
+      `monitor ${n.monitorId} "${run.monitor.name}"${group}: ${change}, ${to}`,
+    );
   }
 
   #deliver(n: PlannedNotification, run: Run): void {
@@ -353,12 +369,16 @@ export class MonitorEngine {
   /** Tells the handles of a downtime's message when one of its windows starts or ends. */
   #announceDowntimes(downtimes: DowntimeSet, atMs: number): void {
     const delivery = this.#options.delivery;
-    if (!delivery || this.#lastCycle === undefined) return;
+    if (this.#lastCycle === undefined) return;
     for (const edge of downtimes.edgesBetween(this.#lastCycle, atMs)) {
       const message = edge.downtime.message ?? '';
       const handles = extractHandles(message);
-      if (handles.length === 0) continue;
       const what = edge.kind === 'start' ? 'started' : edge.endType === 'canceled' ? 'canceled' : 'ended';
+      this.#options.log.info(
+        { downtime: edge.downtime.id, edge: edge.kind },
+        `downtime ${edge.downtime.id} on ${edge.downtime.scope} ${what}`,
+      );
+      if (!delivery || handles.length === 0) continue;
       delivery.send(
         {
           source: 'downtime',

@@ -18,7 +18,7 @@ const BUCKET_MS = 10_000;
 
 /**
  * Asks every part whether it answers, on a timer, and hands each round's statuses to `onLook`.
- * It holds only what asking needs: fetch, a TCP connect, a few numbers.
+ * It holds only what asking needs: an HTTP GET, a TCP connect, a few numbers.
  */
 export class Watcher {
   /** Turbo tasks that exited on their own, with why (main.ts fills it from turbo's output). */

@@ -87,9 +87,15 @@ describe('seeded PostgreSQL history against the real sandbox', () => {
       expect(upper.length, q).toBe(series[0]?.pointlist.length);
       expect(lower.length, q).toBe(upper.length);
       expect(
-        upper.every(([t, v], i) => (v as number) > (lower[i]?.[1] as number) && t === lower[i]?.[0]),
+        upper.every(([t, v], i) => (v as number) >= (lower[i]?.[1] as number) && t === lower[i]?.[0]),
         q,
       ).toBe(true);
+      // A noisy week gives a band of some width (rows_updated is seeded at 0: its band is the line).
+      if (!q.includes('rows_updated'))
+        expect(
+          upper.some(([, v], i) => (v as number) > (lower[i]?.[1] as number)),
+          q,
+        ).toBe(true);
     }
   });
 

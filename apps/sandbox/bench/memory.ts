@@ -2,7 +2,7 @@
 // demo's metrics at 10 s resolution and 100,000 spans from real dd-trace payloads. Both arrive
 // faster than the demo sends them but in the demo's shape: the metrics an hour of one series per
 // series API request, the spans in dd-trace's own payloads at 2,000 traces/s. Budget: 150 MB.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureDdTracePayloads } from './capture-traces.ts';
@@ -15,6 +15,13 @@ const POINTS_PER_REQUEST = 360; // an hour
 const SPANS = 100_000;
 const TRACES_PER_SECOND = 2000;
 
+/** The RSS as the kernel splits it: node's binary and libraries (file), all that is allocated (anon). */
+function rssParts(pid: number): { file_mb: number; anon_mb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { file_mb: round(kb('RssFile') / 1024), anon_mb: round(kb('RssAnon') / 1024) };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
 // dd-trace's traces here have 3 spans: SPANS / 3 traces, and a second more for its last flush.
 const captureSeconds = Math.ceil(SPANS / 3 / TRACES_PER_SECOND) + 1;
@@ -23,6 +30,7 @@ const sandbox = await startSandboxProcess();
 try {
   await sleep(2000);
   const started = sandbox.rssMb();
+  const startedParts = rssParts(sandbox.pid);
   const series = demoSeries();
   const now = Math.floor(Date.now() / 10_000) * 10;
   for (let from = 0; from < POINTS; from += POINTS_PER_REQUEST) {
@@ -37,6 +45,7 @@ try {
     }
   }
   const withMetrics = sandbox.rssMb();
+  const withMetricsParts = rssParts(sandbox.pid);
   let spans = 0;
   const start = performance.now();
   for (const p of captured) {
@@ -71,6 +80,11 @@ try {
       with_24h_metrics: withMetrics,
       every_5s_after_the_spans: settling,
       with_metrics_and_spans: full,
+    },
+    rss_split_mb: {
+      started: startedParts,
+      with_24h_metrics: withMetricsParts,
+      with_metrics_and_spans: rssParts(sandbox.pid),
     },
     budget_mb: BUDGET_MB,
     ratio_to_budget: round(full / BUDGET_MB, 3),

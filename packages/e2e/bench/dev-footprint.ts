@@ -162,9 +162,6 @@ async function startDev(): Promise<{ pid: number; output: () => string; stop: ()
 }
 
 const started = Date.now();
-// Node's compile cache (pnpm dev sets NODE_COMPILE_CACHE): warm once a start has filled it.
-const compileCache = join(root, 'node_modules/.cache/node-compile-cache');
-const cacheWarm = existsSync(compileCache) && readdirSync(compileCache).length > 0;
 const stack = await startDev();
 let statusMs: number | undefined;
 const watch = setInterval(() => {
@@ -228,7 +225,6 @@ try {
     date: new Date().toISOString(),
     load_average: load,
     status_block_after_ms: statusMs ?? null,
-    compile_cache: cacheWarm ? 'warm' : 'cold (first start: every process strips its TypeScript)',
     rss_sampled_after_ms: WARMUP_MS,
     cpu_window_ms: WINDOW_MS,
     target_rss_mb: TARGET_RSS_MB,

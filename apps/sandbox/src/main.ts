@@ -4,16 +4,8 @@ import { startSandbox } from './sandbox.ts';
 const config = loadConfigOrExit();
 const sandbox = await startSandbox({ config });
 const { log } = sandbox.context;
-log.info(
-  {
-    api: sandbox.apiUrl,
-    traces: sandbox.traceUrl,
-    dogstatsd: `${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}/udp`,
-    dataDir: sandbox.context.dataDir,
-  },
-  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}`,
-);
 
+// Before the line that says it listens: whoever reads that line may stop it at once.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -30,3 +22,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+log.info(
+  {
+    api: sandbox.apiUrl,
+    traces: sandbox.traceUrl,
+    dogstatsd: `${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}/udp`,
+    dataDir: sandbox.context.dataDir,
+  },
+  `sandbox listening: console and API ${sandbox.apiUrl}, traces ${sandbox.traceUrl}, DogStatsD udp://${sandbox.dogstatsd.host}:${sandbox.dogstatsd.port}`,
+);

@@ -14,9 +14,6 @@ if (!config.database.embedded) {
     port: config.database.embeddedPort,
     dataDir: config.database.embeddedDataDir,
   });
-  log.info(
-    `PGlite serving ${pg.url} (data in ${config.database.embeddedDataDir}, ready in ${Date.now() - started} ms)`,
-  );
   let stopping = false;
   const stop = (signal: string) => {
     // One Ctrl-C can arrive twice (the terminal's group signal, and pnpm passing its own on).
@@ -31,6 +28,10 @@ if (!config.database.embedded) {
       },
     );
   };
+  // Before the ready line: whoever reads it may stop the server at once.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  log.info(
+    `PGlite serving ${pg.url} (data in ${config.database.embeddedDataDir}, ready in ${Date.now() - started} ms)`,
+  );
 }

@@ -4,7 +4,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '@dd-challenge/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
+import { type DemoPorts, isolatedDemo } from './demo-env.ts';
+import { isListening } from './ports.ts';
 import { SandboxApi } from './sandbox-api.ts';
 import { type Ran, run } from './shell.ts';
 
@@ -53,7 +54,7 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
   const lines: Line[] = [];
   let child: ChildProcess;
   let exited: Promise<number | null>;
-  let ports: { sandbox: number; traces: number; api: number; postgres: number };
+  let ports: DemoPorts;
   let blockEnd = 0; // index of the first line after the status block
   let minute: Line[] = [];
   let afterStop: Line[] = [];
@@ -75,33 +76,12 @@ describe('pnpm dev, the first minutes', { timeout: START_MS + DEMO_MS + 60_000 }
 
   beforeAll(
     async () => {
-      ports = {
-        sandbox: await freeTcpPort(),
-        traces: await freeTcpPort(),
-        api: await freeTcpPort(),
-        postgres: await freeTcpPort(),
-      };
-      const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(process.env)) {
-        // The demo's own settings, whatever the developer's shell or the test runner holds.
-        if (
-          v !== undefined &&
-          !/^(DD_.*|DATABASE_URL|SANDBOX_.*|LOG_.*|MY_METRIC_.*|TRAFFIC_.*|VITEST.*|NODE_OPTIONS|FORCE_COLOR)$/.test(
-            k,
-          )
-        )
-          env[k] = v;
-      }
-      Object.assign(env, {
-        SANDBOX_PORT: String(ports.sandbox),
-        DD_TRACE_AGENT_PORT: String(ports.traces),
-        DD_DOGSTATSD_PORT: String(await freeUdpPort()),
-        PORT: String(ports.api),
-        EMBEDDED_PG_PORT: String(ports.postgres),
-        SANDBOX_DATA_DIR: join(data, 'sandbox'),
-        EMBEDDED_PG_DATA_DIR: join(data, 'postgres'),
-        DEV_STATUS_FILE: join(data, 'dev-status.txt'),
-      });
+      // The demo's own settings, whatever the developer's shell or the test runner holds.
+      let env: Record<string, string>;
+      ({ ports, env } = await isolatedDemo(
+        data,
+        /^(DD_.*|DATABASE_URL|SANDBOX_.*|LOG_.*|MY_METRIC_.*|TRAFFIC_.*|VITEST.*|NODE_OPTIONS|FORCE_COLOR)$/,
+      ));
       child = spawn('pnpm', ['dev'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       exited = new Promise((resolve) => child.once('exit', (c) => resolve(c)));
       for (const stream of [child.stdout, child.stderr]) {

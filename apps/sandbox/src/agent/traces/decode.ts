@@ -48,46 +48,6 @@ function parse(body: Uint8Array): unknown {
   }
 }
 
-/** Where the items of the msgpack array a body starts with begin, and how many there are. */
-function arrayHeader(body: Uint8Array): { start: number; length: number } | undefined {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const first = body[0] ?? 0;
-  if (first >= 0x90 && first <= 0x9f) return { start: 1, length: first - 0x90 }; // fixarray
-  if (first === 0xdc && body.length >= 3) return { start: 3, length: view.getUint16(1) }; // array 16
-  if (first === 0xdd && body.length >= 5) return { start: 5, length: view.getUint32(1) }; // array 32
-  return undefined;
-}
-
-/**
- * The traces of a body that is an array of traces, decoded one at a time: each becomes spans
- * before the next is read, so the decoded form of a whole payload is never alive at once.
- */
-function* eachTrace(body: Uint8Array): Generator<unknown> {
-  const header = arrayHeader(body);
-  if (header === undefined) return wrong('body', 'an array of traces', parse(body));
-  let n = 0;
-  const items = decoder.decodeMulti(body.subarray(header.start));
-  try {
-    for (;;) {
-      let item: IteratorResult<unknown>;
-      try {
-        item = items.next();
-      } catch (error) {
-        if (error instanceof TraceDecodeError) throw error;
-        throw new TraceDecodeError(`body is not valid msgpack: ${(error as Error).message}`);
-      }
-      if (item.done) break;
-      if (n === header.length) fail('body is not valid msgpack: bytes left over after the array of traces');
-      n++;
-      yield item.value;
-    }
-  } finally {
-    // The decoder serves one body at a time until its generator is closed.
-    items.return(undefined);
-  }
-  if (n < header.length) fail(`body is not valid msgpack: it ends after ${n} of its ${header.length} traces`);
-}
-
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && kind(v) === 'a map';
 
@@ -190,8 +150,10 @@ function traces<T>(
  * fields (meta_struct, span_links...) are ignored. Throws TraceDecodeError naming the problem.
  */
 export function decodeV04(body: Uint8Array): Span[][] {
+  const root = parse(body);
+  if (!Array.isArray(root)) return wrong('body', 'an array of traces', root);
   const r = new Repeats();
-  return traces(eachTrace(body), isMap, 'a map', (s) => {
+  return traces(root, isMap, 'a map', (s) => {
     if (s.trace_id === undefined) throw new FieldProblem('trace_id is missing');
     if (s.span_id === undefined) throw new FieldProblem('span_id is missing');
     const meta = s.meta ?? {};

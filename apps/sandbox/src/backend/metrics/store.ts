@@ -74,8 +74,6 @@ export class MetricStore implements SeriesSource {
   /** Plain series, and distribution series: by metric, then by their tags' text (JSON). */
   readonly #plain = new Map<string, Map<string, Series>>();
   readonly #dists = new Map<string, Map<string, Series>>();
-  /** A tags list's text: the points of one context share its list, so it is made once. */
-  readonly #tagsText = new WeakMap<readonly string[], string>();
   readonly #sql: ReturnType<typeof statements>;
   /** Points and sketches written since the store opened (statistics). */
   pointsWritten = 0;
@@ -124,11 +122,7 @@ export class MetricStore implements SeriesSource {
 
   /** The series of metric and tags, made on first use with this type and interval. */
   #series(metric: string, tags: readonly string[], type: Kind, interval: number): Series {
-    let tagsText = this.#tagsText.get(tags);
-    if (tagsText === undefined) {
-      tagsText = JSON.stringify(tags);
-      this.#tagsText.set(tags, tagsText);
-    }
+    const tagsText = JSON.stringify(tags);
     const known = (type === 'distribution' ? this.#dists : this.#plain).get(metric)?.get(tagsText);
     if (known) return known;
     const { lastInsertRowid } = this.#sql.newSeries.run(metric, tagsText, type, interval);
